@@ -1,0 +1,51 @@
+# techbridge — two commands: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint setup setup-test install install-dev bench bench-matching bench-catalogue bench-contracts bench-scheduler clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Everything a fresh machine needs before serving: database, code lists, demo world, index.
+setup: install
+	$(BIN)/techbridge compile-translations
+	$(BIN)/techbridge migrate --noinput
+	$(BIN)/techbridge load-codes
+	$(BIN)/techbridge setup-demo
+
+run: setup
+	@echo "techbridge: serving http://$(HOST):$(PORT)/  (API schema: /api/v1/schema/, docs: /api/v1/docs/)"
+	$(BIN)/techbridge runserver $(HOST):$(PORT)
+
+setup-test: install-dev
+	$(BIN)/techbridge compile-translations
+
+# SQLite by default; with DATABASE_URL=postgres://… the same suite runs on PostgreSQL.
+test: setup-test
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: setup-test
+	$(BIN)/ruff check techbridge benchmarks
+	$(BIN)/mypy techbridge
+	$(BIN)/techbridge makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

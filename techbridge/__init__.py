@@ -1,0 +1,1 @@
+"""techbridge — regional technology transfer platform."""

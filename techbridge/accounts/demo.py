@@ -1,0 +1,140 @@
+"""Demo accounts, one per role, with the organisations they belong to.
+
+Passwords are random, printed once when the accounts are created and kept in
+``<data dir>/demo-accounts.txt`` (mode 600) for the developer who missed the output.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from typing import TextIO
+
+from django.conf import settings
+from django.db import transaction
+
+from techbridge.accounts.models import User
+from techbridge.accounts.roles import Duty, Role
+from techbridge.accounts.services import user_create
+from techbridge.organisations.models import Organisation, OrganisationKind, OrganisationStatus
+from techbridge.organisations.uscc import check_character
+
+# (external id, name, kind, region, legal-person type, USCC body of 17 characters)
+DEMO_ORGANISATIONS = [
+    (
+        "demo-bj-inst",
+        "北京先进材料研究院",
+        OrganisationKind.RESEARCH_INSTITUTE,
+        "110108",
+        "021",
+        "12110108MB0000001",
+    ),
+    (
+        "demo-gy-ent",
+        "贵阳铝镁新材料有限公司",
+        OrganisationKind.ENTERPRISE,
+        "520115",
+        "150",
+        "91520115MA0000002",
+    ),
+    (
+        "demo-bj-agency",
+        "京筑技术转移服务中心",
+        OrganisationKind.AGENCY,
+        "110108",
+        "500",
+        "52110108MJ0000003",
+    ),
+    (
+        "demo-gy-station",
+        "贵阳科技成果转移转化快速响应站",
+        OrganisationKind.STATION,
+        "520100",
+        "500",
+        "52520100MJ0000004",
+    ),
+    (
+        "demo-gy-bureau",
+        "贵阳市科学技术局",
+        OrganisationKind.GOVERNMENT,
+        "520100",
+        "010",
+        "11520100000000005",
+    ),
+]
+
+# (username, role, organisation external id or None, duties, display name)
+DEMO_ACCOUNTS = [
+    ("visitor", Role.VISITOR, None, (), "访客"),
+    ("enterprise", Role.ENTERPRISE_MEMBER, "demo-gy-ent", (), "王经理"),
+    ("institution", Role.INSTITUTION_MEMBER, "demo-bj-inst", (), "李研究员"),
+    ("broker", Role.BROKER, "demo-bj-agency", (), "张经纪人"),
+    ("station", Role.STATION_STAFF, "demo-gy-station", (), "刘站长"),
+    (
+        "bureau",
+        Role.BUREAU_STAFF,
+        "demo-gy-bureau",
+        (Duty.REVIEWER, Duty.REGISTRAR, Duty.STATISTICIAN),
+        "陈科长",
+    ),
+    ("handler", Role.DEPARTMENT_HANDLER, "demo-gy-bureau", (), "赵办事员"),
+    ("sysadmin", Role.SYSTEM_ADMIN, None, (), "系统管理员"),
+    ("secadmin", Role.SECURITY_ADMIN, None, (), "安全管理员"),
+    ("auditadmin", Role.AUDIT_ADMIN, None, (), "审计管理员"),
+]
+
+
+def _password() -> str:
+    # 16 characters from all four classes, so every role's rules accept it.
+    alphabet = string.ascii_letters + string.digits
+    body = "".join(secrets.choice(alphabet) for _ in range(12))
+    return f"{body}-Tb{secrets.randbelow(90) + 10}"
+
+
+def ensure_demo_organisations() -> dict[str, Organisation]:
+    found = {}
+    for ext, name, kind, region, lpt, body in DEMO_ORGANISATIONS:
+        org, _ = Organisation.objects.get_or_create(
+            external_id=ext,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "region_code": region,
+                "legal_person_type": lpt,
+                "uscc": body + check_character(body),
+                "status": OrganisationStatus.VERIFIED,
+            },
+        )
+        found[ext] = org
+    return found
+
+
+@transaction.atomic
+def load(out: TextIO) -> None:
+    orgs = ensure_demo_organisations()
+    created = []
+    for username, role, org_ext, duties, display in DEMO_ACCOUNTS:
+        if User.objects.filter(username=username).exists():
+            continue
+        password = _password()
+        user_create(
+            actor=None,
+            username=username,
+            password=password,
+            role=role,
+            organisation=orgs[org_ext] if org_ext else None,
+            duties=duties,
+            display_name=display,
+        )
+        created.append((username, password, role))
+    if not created:
+        out.write("demo accounts: already present (passwords in var/demo-accounts.txt)\n")
+        return
+    lines = [f"{u:12} {p:20} {r.label}" for u, p, r in created]
+    path = settings.DATA_DIR / "demo-accounts.txt"
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+    path.chmod(0o600)
+    out.write(f"demo accounts created (user name, password, role) — shown once, also in {path}:\n")
+    for line in lines:
+        out.write(f"  {line}\n")

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("User name or password is wrong. Note that both are case-sensitive."),
+        "inactive": _("This account is deactivated."),
+    }
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label=_("Current password"), widget=forms.PasswordInput, strip=False
+    )
+    new_password = forms.CharField(
+        label=_("New password"), widget=forms.PasswordInput, strip=False, max_length=256
+    )
+    new_password_again = forms.CharField(
+        label=_("New password again"), widget=forms.PasswordInput, strip=False
+    )
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_old_password(self) -> str:
+        value = self.cleaned_data["old_password"]
+        if not self.user.check_password(value):
+            raise forms.ValidationError(_("The current password is wrong."))
+        return str(value)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new_password") != data.get("new_password_again"):
+            self.add_error("new_password_again", _("The two new passwords differ."))
+        if data.get("new_password") and data.get("new_password") == data.get("old_password"):
+            self.add_error("new_password", _("The new password must differ from the current one."))
+        return data

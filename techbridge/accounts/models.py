@@ -1,0 +1,74 @@
+"""Accounts: one user, one role, optionally one organisation."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from techbridge.accounts.roles import ADMIN_ROLES, MEMBER_ROLES, STAFF_ROLES, Duty, Role
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.VISITOR)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    is_reviewer = models.BooleanField(_("reviewer"), default=False)
+    is_registrar = models.BooleanField(_("registrar"), default=False)
+    is_statistician = models.BooleanField(_("statistician"), default=False)
+    password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            # Duties belong to bureau staff only.
+            models.CheckConstraint(
+                condition=Q(role=Role.BUREAU_STAFF)
+                | Q(is_reviewer=False, is_registrar=False, is_statistician=False),
+                name="user_duties_only_for_bureau_staff",
+            ),
+            # Nobody bypasses the role model: only the system administrator may be superuser.
+            models.CheckConstraint(
+                condition=Q(is_superuser=False) | Q(role=Role.SYSTEM_ADMIN),
+                name="user_superuser_only_system_admin",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in Role]), name="user_role_valid"
+            ),
+            # Members act for an organisation; a member without one could own nothing.
+            models.CheckConstraint(
+                condition=~Q(role__in=[r.value for r in MEMBER_ROLES])
+                | Q(organisation__isnull=False),
+                name="user_member_has_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role in ADMIN_ROLES
+
+    @property
+    def is_member(self) -> bool:
+        return self.role in MEMBER_ROLES
+
+    def has_duty(self, duty: Duty) -> bool:
+        if self.role != Role.BUREAU_STAFF or not self.is_active:
+            return False
+        return bool(getattr(self, f"is_{duty.value}"))

@@ -1,0 +1,19 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from techbridge.accounts import views
+from techbridge.accounts.roles import Role
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/change/", views.password_change, name="password_change"),
+    path("me/", views.me, name="me"),
+    path("users/", views.user_list, name="users"),
+    path("users/<int:pk>/toggle-active/", views.user_toggle_active, name="user_toggle_active"),
+]
+
+public_url_names = frozenset({"accounts:login", "accounts:logout"})
+navigation = [("accounts:users", _("Accounts"), frozenset({Role.SECURITY_ADMIN}), 90)]

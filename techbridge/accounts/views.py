@@ -1,0 +1,77 @@
+"""Login, logout, password change, own account page, and user administration for the
+security administrator."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from techbridge.accounts import services
+from techbridge.accounts.access import role_required
+from techbridge.accounts.forms import LoginForm, PasswordChangeForm
+from techbridge.accounts.models import User
+from techbridge.accounts.roles import Role
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    template_name = "accounts/logged_out.html"
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_change_password(
+                actor=request.user,
+                user=request.user,  # type: ignore[arg-type]
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ValidationError as exc:
+            form.add_error("new_password", exc.messages)
+        else:
+            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            messages.success(request, _("Your password has been changed."))
+            return redirect("accounts:me")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/me.html", {"account": request.user})
+
+
+@role_required(Role.SECURITY_ADMIN)
+def user_list(request: HttpRequest) -> HttpResponse:
+    qs = User.objects.select_related("organisation").order_by("username")
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        qs = qs.filter(username__icontains=q)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page, "q": q})
+
+
+@role_required(Role.SECURITY_ADMIN)
+@require_POST
+def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(User, pk=pk)
+    if account.pk == request.user.pk:
+        messages.error(request, _("You cannot deactivate your own account."))
+    else:
+        services.user_set_active(actor=request.user, user=account, active=not account.is_active)
+        messages.success(request, _("Account updated."))
+    return redirect("accounts:users")

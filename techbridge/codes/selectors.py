@@ -1,0 +1,234 @@
+"""Reading the code lists. Other apps call these functions, never the models directly.
+
+Lookups by code are meant to be called once per imported row (10^5 rows), so each list of
+the current edition is read once per process into an in-memory index (one query, a few
+thousand rows) and answered from there. ``load_code_lists`` clears the index; anything
+else that changes the codes tables (a test rolling back, a shell session) must call
+:func:`clear_cache`. Other processes pick up a reload when they restart.
+
+The model instances returned by the lookups are shared by every caller: read them, do not
+modify them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db.models import QuerySet
+
+from techbridge.codes.choices import CODE_LISTS, LISTS_EDITION
+from techbridge.codes.models import (
+    COUNTRY_EDITION,
+    INDUSTRY_EDITION,
+    REGION_EDITION,
+    CodeListEntry,
+    Country,
+    Industry,
+    Region,
+)
+
+
+@dataclass(frozen=True)
+class _RegionIndex:
+    by_pk: dict[int, Region]
+    preferred: dict[str, Region]  # code → the entry get_region answers with
+    all_codes: frozenset[str]
+    current_codes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _IndustryIndex:
+    by_pk: dict[int, Industry]
+    by_code: dict[str, Industry]
+
+
+@lru_cache(maxsize=4)
+def _region_index(edition: str) -> _RegionIndex:
+    by_pk: dict[int, Region] = {}
+    preferred: dict[str, Region] = {}
+    # Current entries sort first, so the first one seen for a code is the preferred one;
+    # pk breaks remaining ties so the answer never depends on the database's row order.
+    for region in Region.objects.filter(edition=edition).order_by("code", "revoked", "pk"):
+        by_pk[region.pk] = region
+        preferred.setdefault(region.code, region)
+    current = frozenset(r.code for r in by_pk.values() if not r.revoked)
+    return _RegionIndex(by_pk, preferred, frozenset(preferred), current)
+
+
+@lru_cache(maxsize=4)
+def _industry_index(edition: str) -> _IndustryIndex:
+    rows = list(Industry.objects.filter(edition=edition))
+    return _IndustryIndex({i.pk: i for i in rows}, {i.code: i for i in rows})
+
+
+@lru_cache(maxsize=4)
+def _country_index(edition: str) -> dict[str, Country]:
+    index: dict[str, Country] = {}
+    for country in Country.objects.filter(edition=edition):
+        index[country.alpha2] = index[country.alpha3] = index[country.numeric] = country
+    return index
+
+
+def clear_cache() -> None:
+    """Forget the in-process indexes; the next lookup reads the tables again."""
+    _region_index.cache_clear()
+    _industry_index.cache_clear()
+    _country_index.cache_clear()
+
+
+# --- Regions (GB/T 2260) -------------------------------------------------------------------
+
+
+def get_region(code: str) -> Region | None:
+    """The division with this 6-digit code, or None. Where a code was reused, the current
+    division wins; a revoked one is returned only when nothing current has the code."""
+    return _region_index(REGION_EDITION).preferred.get(code.strip())
+
+
+def region_chain(code: str) -> list[Region]:
+    """The division and its ancestors, province first (520100 → [贵州省, 贵阳市]);
+    empty for an unknown code."""
+    index = _region_index(REGION_EDITION)
+    chain: list[Region] = []
+    region = index.preferred.get(code.strip())
+    while region is not None:
+        chain.append(region)
+        region = index.by_pk.get(region.parent_id) if region.parent_id else None
+    chain.reverse()
+    return chain
+
+
+def region_label(code: str) -> str:
+    """Full name from the province down ("贵州省 贵阳市"), or the code itself if unknown."""
+    chain = region_chain(code)
+    return " ".join(r.name for r in chain) if chain else code
+
+
+def is_valid_region(code: str, *, allow_revoked: bool = True) -> bool:
+    """Whether the code exists in the current edition; revoked codes count unless
+    ``allow_revoked`` is False (old contracts legitimately carry revoked codes)."""
+    index = _region_index(REGION_EDITION)
+    return code.strip() in (index.all_codes if allow_revoked else index.current_codes)
+
+
+def region_codes(*, include_revoked: bool = True) -> frozenset[str]:
+    """Every region code, for validating many rows at once with a set lookup."""
+    index = _region_index(REGION_EDITION)
+    return index.all_codes if include_revoked else index.current_codes
+
+
+def region_prefix(code: str) -> str:
+    """The significant prefix for "in this region" filters: 520000 → "52",
+    520100 → "5201", 520102 → "520102". Raises ValueError for a non 6-digit code."""
+    code = code.strip()
+    if len(code) != 6 or not code.isdigit():
+        raise ValueError(f"not a GB/T 2260 code: {code!r}")
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def provinces(*, include_revoked: bool = False) -> QuerySet[Region]:
+    """Province-level divisions (省、自治区、直辖市、特别行政区) ordered by code."""
+    qs = Region.objects.filter(edition=REGION_EDITION, level=1)
+    if not include_revoked:
+        qs = qs.filter(revoked=False)
+    return qs.order_by("code", "name")
+
+
+def children(code: str, *, include_revoked: bool = False) -> QuerySet[Region]:
+    """The divisions directly under the one with this code, ordered by code; empty for an
+    unknown code. Revoked children are left out unless asked for."""
+    region = get_region(code)
+    if region is None:
+        return Region.objects.none()
+    qs = Region.objects.filter(parent_id=region.pk)
+    if not include_revoked:
+        qs = qs.filter(revoked=False)
+    return qs.order_by("code", "name")
+
+
+# --- Industries (GB/T 4754-2017) -------------------------------------------------------------
+
+
+def _industry_key(code: str) -> str:
+    return code.strip().upper()
+
+
+def get_industry(code: str) -> Industry | None:
+    """The industry with this code: a section letter ("A") or a 2/3/4-digit code with its
+    leading zeros ("01", "011", "0111"); None if unknown."""
+    return _industry_index(INDUSTRY_EDITION).by_code.get(_industry_key(code))
+
+
+def is_valid_industry(code: str) -> bool:
+    """Whether the code is a section, division, group or class of the current edition."""
+    return _industry_key(code) in _industry_index(INDUSTRY_EDITION).by_code
+
+
+def industry_codes() -> frozenset[str]:
+    """Every industry code, for validating many rows at once."""
+    return frozenset(_industry_index(INDUSTRY_EDITION).by_code)
+
+
+def industry_chain(code: str) -> list[Industry]:
+    """The industry and its ancestors, section first (0111 → [A, 01, 011, 0111])."""
+    index = _industry_index(INDUSTRY_EDITION)
+    chain: list[Industry] = []
+    industry = index.by_code.get(_industry_key(code))
+    while industry is not None:
+        chain.append(industry)
+        industry = index.by_pk.get(industry.parent_id) if industry.parent_id else None
+    chain.reverse()
+    return chain
+
+
+def industry_label(code: str) -> str:
+    """The industry's name ("稻谷种植"), or the code itself if unknown."""
+    industry = get_industry(code)
+    return industry.name if industry is not None else code
+
+
+def industries(*, parent: str = "") -> QuerySet[Industry]:
+    """Sections (no ``parent``) or the industries directly under ``parent``, by code."""
+    qs = Industry.objects.filter(edition=INDUSTRY_EDITION)
+    if parent:
+        found = get_industry(parent)
+        if found is None:
+            return Industry.objects.none()
+        qs = qs.filter(parent_id=found.pk)
+    else:
+        qs = qs.filter(level=1)
+    return qs.order_by("code")
+
+
+# --- Countries (ISO 3166-1) ---------------------------------------------------------------
+
+
+def get_country(code: str) -> Country | None:
+    """The country for an alpha-2 ("CN"), alpha-3 ("CHN") or numeric ("156") code, in any
+    letter case; numeric codes that lost their leading zeros ("4") are accepted."""
+    key = code.strip().upper()
+    if key.isdigit():
+        key = key.zfill(3)
+    return _country_index(COUNTRY_EDITION).get(key)
+
+
+def countries() -> QuerySet[Country]:
+    """Every country and territory of the current edition, by numeric code."""
+    return Country.objects.filter(edition=COUNTRY_EDITION).order_by("numeric")
+
+
+# --- Small lists --------------------------------------------------------------------------
+
+
+def entries(list_name: str) -> QuerySet[CodeListEntry]:
+    """Entries of one small list (e.g. "tech_field") in display order; empty if unknown."""
+    spec = CODE_LISTS.get(list_name)
+    edition = spec.edition if spec is not None else LISTS_EDITION
+    return CodeListEntry.objects.filter(list_name=list_name, edition=edition).order_by(
+        "sort_order", "code"
+    )

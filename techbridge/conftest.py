@@ -1,0 +1,23 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.utils import translation
+
+from techbridge.core.testing import Personas
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    return Personas.create()
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """Direct service calls answer in the active language; unit tests read English.
+    Pages fetched through the test client still default to Chinese (LocaleMiddleware)."""
+    with translation.override("en"):
+        yield

@@ -1,0 +1,16 @@
+"""Demo world registry: each app that ships demo data adds a loader here, in dependency
+order. `techbridge setup-demo` runs them all; every loader must be idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+DemoLoader = Callable[[TextIO], None]
+
+# Dotted paths, imported lazily so this module stays import-light.
+LOADERS: list[str] = [
+    "techbridge.accounts.demo.load",
+    "techbridge.catalogue.demo.load",
+    "techbridge.contracts.demo.load",
+]

@@ -1,0 +1,42 @@
+"""Form pieces shared by every app."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from techbridge.core.money import parse_amount
+
+
+class AmountFormField(forms.CharField):
+    """A yuan amount typed as text and parsed strictly (see core.money.parse_amount)."""
+
+    def __init__(self, *, allow_zero: bool = False, **kwargs: Any) -> None:
+        kwargs.pop("max_length", None)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(max_length=40, **kwargs)
+        self.allow_zero = allow_zero
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        return parse_amount(text, allow_zero=self.allow_zero)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return format(value, "f")
+        return value
+
+
+class VersionedForm(forms.ModelForm):
+    """A ModelForm that carries the record's version so a stale save is refused (409)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["version"].initial = self.instance.version

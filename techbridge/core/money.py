@@ -1,0 +1,129 @@
+"""Exact money: ``Decimal`` yuan in Python, integer fen in the database.
+
+Django stores ``DecimalField`` as REAL on SQLite, which is not exact, so amounts are kept
+as a 64-bit integer number of fen (分) on every database (ADR 0002). Sums stay integers
+and convert back to ``Decimal`` without rounding.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+FEN = Decimal("0.01")
+# 10^13 yuan (ten trillion) is far above any single contract; the bound keeps fen inside
+# a signed 64-bit integer with room for sums of millions of rows.
+MAX_AMOUNT = Decimal("9999999999999.99")
+_AMOUNT_RE = re.compile(r"^(?:0|[1-9][0-9]{0,12})(?:\.[0-9]{1,2})?$")
+
+
+def parse_amount(value: Any, *, allow_zero: bool = False) -> Decimal:
+    """Turn user input (str, int or Decimal) into an exact yuan amount or raise
+    ValidationError with a bilingual message. Refuses floats, signs, exponents, NaN,
+    thousands separators, full-width digits and more than 2 decimals."""
+    if isinstance(value, bool | float):
+        raise ValidationError(
+            _("Amount must be written as a decimal number, not a floating-point value."),
+            code="amount_float",
+        )
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+    elif isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        raise ValidationError(_("Amount is not a number."), code="amount_type")
+    if not text:
+        raise ValidationError(_("Amount is required."), code="amount_required")
+    if not text.isascii():
+        raise ValidationError(
+            _("Amount must use ASCII digits 0-9 (full-width digits are not accepted): %(value)s"),
+            code="amount_fullwidth",
+            params={"value": text[:40]},
+        )
+    if "," in text:
+        raise ValidationError(
+            _("Amount must not contain thousands separators: %(value)s"),
+            code="amount_separator",
+            params={"value": text[:40]},
+        )
+    if not _AMOUNT_RE.match(text):
+        if text.startswith("-"):
+            msg = _("Amount must be greater than zero: %(value)s")
+        elif re.match(r"^[0-9]+\.[0-9]{3,}$", text):
+            msg = _("Amount may have at most 2 decimal places (fen): %(value)s")
+        elif re.match(r"^[0-9]{14,}(\.[0-9]*)?$", text):
+            msg = _("Amount is too large: %(value)s")
+        else:
+            msg = _("Amount is not a valid decimal number in yuan: %(value)s")
+        raise ValidationError(msg, code="amount_invalid", params={"value": text[:40]})
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as exc:  # pragma: no cover - the regex already rules this out
+        raise ValidationError(_("Amount is not a number."), code="amount_invalid") from exc
+    if amount > MAX_AMOUNT:
+        raise ValidationError(
+            _("Amount is too large: %(value)s"), code="amount_invalid", params={"value": text}
+        )
+    if amount == 0 and not allow_zero:
+        raise ValidationError(
+            _("Amount must be greater than zero: %(value)s"),
+            code="amount_invalid",
+            params={"value": text},
+        )
+    return amount.quantize(FEN)
+
+
+def to_fen(amount: Decimal) -> int:
+    return int((amount * 100).to_integral_exact())
+
+
+def from_fen(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(FEN)
+
+
+def format_yuan(amount: Decimal | None) -> str:
+    """'1234567.89' → '1,234,567.89' for display; None → ''."""
+    if amount is None:
+        return ""
+    return f"{amount:,.2f}"
+
+
+class MoneyField(models.BigIntegerField):
+    """A yuan amount: ``Decimal`` in Python, integer fen in the database."""
+
+    description = "Amount in yuan stored as integer fen"
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Decimal | None:
+        if value is None:
+            return None
+        return from_fen(int(value))
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value is None or isinstance(value, Decimal):
+            return value
+        return parse_amount(value, allow_zero=True)
+
+    def get_prep_value(self, value: Any) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            # Raw integers only arrive from aggregates and F() arithmetic: already fen.
+            return value
+        if not isinstance(value, Decimal):
+            value = parse_amount(value, allow_zero=True)
+        quantized = value.quantize(FEN)
+        if quantized != value:
+            raise ValidationError(_("Amount may have at most 2 decimal places (fen)."))
+        return to_fen(quantized)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        from techbridge.core.forms import AmountFormField
+
+        return AmountFormField(**{"required": not self.blank, **kwargs})

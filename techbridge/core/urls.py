@@ -1,0 +1,18 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from techbridge.accounts.roles import Role
+from techbridge.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+]
+
+public_url_names = frozenset({"core:home", "core:health"})
+navigation = [
+    ("core:home", _("Home"), None, 0),
+    ("admin:index", _("Administration"), frozenset({Role.SYSTEM_ADMIN, Role.BUREAU_STAFF}), 99),
+]

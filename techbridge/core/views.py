@@ -1,0 +1,69 @@
+"""Home page, health check and the generic error pages (with a request id, no traceback)."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+
+from techbridge.organisations.models import Organisation, OrganisationStatus
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    counts = {
+        "organisations": Organisation.objects.filter(status=OrganisationStatus.VERIFIED).count(),
+    }
+    return render(request, "core/home.html", {"counts": counts})
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "error": {
+                    "status": status,
+                    "code": str(status),
+                    "message": {403: "Forbidden", 404: "Not found", 400: "Bad request"}.get(
+                        status, "Server error"
+                    ),
+                    "request_id": getattr(request, "request_id", "-"),
+                }
+            },
+            status=status,
+        )
+    return render(
+        request, template, {"request_id": getattr(request, "request_id", "-")}, status=status
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, "400.html", 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, "403.html", 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, "404.html", 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors: the failure may be the database itself.
+    if request.path.startswith("/api/"):
+        return _error(request, "500.html", 500)
+    body = render_to_string("500.html", {"request_id": getattr(request, "request_id", "-")})
+    return HttpResponse(body, status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error(request, "403_csrf.html", 403)

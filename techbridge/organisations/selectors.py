@@ -1,0 +1,60 @@
+"""Reading organisations with visibility applied."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from techbridge.accounts.roles import Role
+from techbridge.organisations.models import Organisation, OrganisationStatus
+
+# Roles that see every organisation (to review, register contracts, administer).
+FULL_VIEW_ROLES = frozenset({Role.BUREAU_STAFF, Role.SYSTEM_ADMIN})
+
+
+def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
+    """Verified organisations for everyone; one's own organisation whatever its status;
+    everything for bureau staff and the system administrator."""
+    qs = Organisation.objects.all()
+    if user.is_authenticated and user.is_active and user.role in FULL_VIEW_ROLES:
+        return qs
+    condition = Q(status=OrganisationStatus.VERIFIED)
+    if user.is_authenticated and getattr(user, "organisation_id", None):
+        condition |= Q(pk=user.organisation_id)
+    return qs.filter(condition)
+
+
+def organisation_list(
+    *, user: Any, q: str = "", kind: str = "", region: str = "", status: str = ""
+) -> QuerySet[Organisation]:
+    qs = organisations_visible_to(user)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(uscc=q.upper()))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if region:
+        qs = qs.filter(region_code__startswith=region.rstrip("0") or region)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("name", "id")
+
+
+def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.role in FULL_VIEW_ROLES:
+        return True
+    return bool(user.organisation_id == organisation.pk and user.is_member)
+
+
+def can_manage_organisations(user: Any) -> bool:
+    """Create and delete organisations."""
+    return bool(user.is_authenticated and user.is_active and user.role in FULL_VIEW_ROLES)
+
+
+def can_see_contacts(user: Any, organisation: Organisation) -> bool:
+    """Unmasked contact data: the organisation's own members and bureau staff."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return bool(user.organisation_id == organisation.pk or user.role == Role.BUREAU_STAFF)

@@ -1,0 +1,48 @@
+"""URL map. Public pages are listed in techbridge.core.public_urls; everything else
+requires login (a test walks the resolver to prove it)."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from techbridge.catalogue.urls import api_urlpatterns as catalogue_api
+from techbridge.codes.urls import api_urlpatterns as codes_api
+from techbridge.contracts.urls import api_urlpatterns as contracts_api
+from techbridge.matching.urls import api_urlpatterns as matching_api
+from techbridge.organisations.urls import api_urlpatterns as organisations_api
+from techbridge.search.urls import api_urlpatterns as search_api
+from techbridge.stats.urls import api_urlpatterns as stats_api
+
+api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("organisations/", include((organisations_api, "organisations-api"))),
+    path("codes/", include((codes_api, "codes-api"))),
+    # Each app's API is mounted at the root of /api/v1/ and names its own paths, so the
+    # URLs the issues specify (/api/v1/search, /api/v1/demands/{id}/matches, …) stay flat.
+    path("", include((catalogue_api, "catalogue-api"))),
+    path("", include((search_api, "search-api"))),
+    path("", include((matching_api, "matching-api"))),
+    path("", include((contracts_api, "contracts-api"))),
+    path("", include((stats_api, "stats-api"))),
+]
+
+urlpatterns = [
+    path("", include("techbridge.core.urls")),
+    path("accounts/", include("techbridge.accounts.urls")),
+    path("organisations/", include("techbridge.organisations.urls")),
+    path("audit/", include("techbridge.audit.urls")),
+    path("catalogue/", include("techbridge.catalogue.urls")),
+    path("search/", include("techbridge.search.urls")),
+    path("matching/", include("techbridge.matching.urls")),
+    path("contracts/", include("techbridge.contracts.urls")),
+    path("stats/", include("techbridge.stats.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+]
+
+handler400 = "techbridge.core.views.bad_request"
+handler403 = "techbridge.core.views.permission_denied"
+handler404 = "techbridge.core.views.page_not_found"
+handler500 = "techbridge.core.views.server_error"
