@@ -21,3 +21,14 @@ def _english_messages() -> Iterator[None]:
     Pages fetched through the test client still default to Chinese (LocaleMiddleware)."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_code_cache() -> Iterator[None]:
+    """The code-list lookups are cached per process; a test's rollback must not leave
+    codes behind for the next test (or hide codes it loaded)."""
+    from techbridge.codes.selectors import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from techbridge.accounts.roles import Role
+from techbridge.codes.selectors import region_prefix
 from techbridge.organisations.models import Organisation, OrganisationStatus
 
 # Roles that see every organisation (to review, register contracts, administer).
@@ -34,7 +35,7 @@ def organisation_list(
     if kind:
         qs = qs.filter(kind=kind)
     if region:
-        qs = qs.filter(region_code__startswith=region.rstrip("0") or region)
+        qs = qs.filter(region_code__startswith=region_prefix(region))
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("name", "id")
