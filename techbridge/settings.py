@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own static files, no CDN
     "axes",
     # techbridge apps — see ARCHITECTURE.md for what each owns and may import.
     "techbridge.core",
@@ -224,7 +225,6 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)
-FORMS_URLFIELD_ASSUME_HTTPS = True
 WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {
@@ -264,6 +264,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Search -----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 requires login (a test walks the resolver to prove it)."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from techbridge.catalogue.urls import api_urlpatterns as catalogue_api
@@ -13,7 +13,7 @@ from techbridge.organisations.urls import api_urlpatterns as organisations_api
 from techbridge.search.urls import api_urlpatterns as search_api
 from techbridge.stats.urls import api_urlpatterns as stats_api
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("organisations/", include((organisations_api, "organisations-api"))),

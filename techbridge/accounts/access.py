@@ -9,7 +9,7 @@ from functools import wraps
 from typing import Any, NoReturn, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -40,7 +40,7 @@ def get_visible_or_404(visible: models.QuerySet[M], pk: Any, user: Any) -> M:
         return visible.get(pk=pk)
     except (ValueError, TypeError):
         raise Http404() from None
-    except visible.model.DoesNotExist:
+    except ObjectDoesNotExist:
         if visible.model._base_manager.filter(pk=pk).exists():
             deny(user, object_type=visible.model._meta.label_lower, object_id=pk)
         raise Http404() from None

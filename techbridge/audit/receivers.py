@@ -12,7 +12,7 @@ from techbridge.audit.models import AuditEventType, AuditResult
 from techbridge.audit.services import audit_record
 
 
-def _user_ref(user: Any) -> dict[str, str]:
+def _user_ref(user: Any) -> dict[str, Any]:
     return {"object_type": "accounts.user", "object_id": str(user.pk), "object_repr": str(user)}
 
 

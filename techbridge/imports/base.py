@@ -98,7 +98,7 @@ def upsert(
         if dry_run:
             continue
         if new:
-            model.objects.bulk_create(new, batch_size=500)
+            model._default_manager.bulk_create(new, batch_size=500)
             outcome.created_objects.extend(new)
         if changed:
             fields = sorted(changed_names | ({"version"} if versioned else set()))
@@ -109,7 +109,7 @@ def upsert(
                 for obj in changed:
                     obj.updated_at = now  # type: ignore[attr-defined]
                 fields.append("updated_at")
-            model.objects.bulk_update(changed, fields, batch_size=500)
+            model._default_manager.bulk_update(changed, fields, batch_size=500)
             outcome.updated_objects.extend(changed)
     if not dry_run:
         audit_record_many(
@@ -137,7 +137,7 @@ def _existing(
     if len(key_fields) == 1:
         name = key_fields[0]
         values = [_key_value(r[name]) for r in rows]
-        found = model.objects.filter(**{f"{name}__in": values})
+        found = model._default_manager.filter(**{f"{name}__in": values})
         return {
             (
                 _key_value(getattr(o, name))
@@ -148,9 +148,9 @@ def _existing(
         }
     # Composite key: narrow by the first field, match the rest in Python.
     first = key_fields[0]
-    values = {_key_value(r[first]) for r in rows}
+    first_values = {_key_value(r[first]) for r in rows}
     lookup = f"{first}__in" if not _is_fk(model, first) else f"{first}_id__in"
-    found = model.objects.filter(**{lookup: values})
+    found = model._default_manager.filter(**{lookup: first_values})
     result: dict[tuple[Any, ...], models.Model] = {}
     for obj in found:
         key = tuple(

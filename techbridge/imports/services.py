@@ -78,7 +78,7 @@ def validate_rows(
     importer: Importer,
     path: Path,
     report: ImportReport,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> list[dict[str, Any]]:
     """Parse and clean every row, collecting errors; return the cleaned rows."""
     columns = {c.name: c for c in importer.columns}
@@ -152,7 +152,7 @@ def import_file(
     path: Path,
     *,
     dry_run: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> ImportReport:
     """Validate the whole file, then apply it in one transaction (or not at all)."""
     path = Path(path)

@@ -8,6 +8,8 @@ from techbridge.organisations.services import EDITABLE_FIELDS
 
 
 class OrganisationForm(VersionedForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = list(EDITABLE_FIELDS)

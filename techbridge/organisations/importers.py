@@ -38,7 +38,7 @@ def _industry(value: Any) -> str:
 
 class OrganisationImporter(Importer):
     kind = "organisations"
-    columns: Sequence[Column] = (
+    columns = (
         Column("external_id", ("外部编号", "编号", "id"), required=True, parse=text(64)),
         Column("name", ("名称", "单位名称", "机构名称"), required=True, parse=text(200)),
         Column(

@@ -55,7 +55,7 @@ class Command(BaseCommand):
             show = not options["no_progress"] and options["verbosity"] > 0
             with tqdm(desc=f"{kind}: validating", unit=" rows", disable=not show) as bar:
                 report = import_file(
-                    importer, path, dry_run=options["dry_run"], progress=bar.update
+                    importer, path, dry_run=options["dry_run"], progress=lambda n: bar.update(n)
                 )
         finally:
             context.reset(token)
