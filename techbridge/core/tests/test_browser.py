@@ -39,6 +39,7 @@ def browser():
         )
         yield browser
         browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def _users(personas: Personas) -> dict[str, object]:

@@ -16,6 +16,7 @@ def test_check_deploy_passes_with_production_settings(tmp_path: Path) -> None:
         "TECHBRIDGE_DATA_DIR": str(tmp_path),
     }
     env.pop("DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     result = subprocess.run(
         [sys.executable, "-m", "techbridge.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
