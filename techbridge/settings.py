@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "techbridge.matching",
     "techbridge.contracts",
     "techbridge.stats",
+    "techbridge.notifications",
+    "techbridge.brokerage",
 ]
 
 MIDDLEWARE = [

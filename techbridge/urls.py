@@ -5,10 +5,12 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from techbridge.brokerage.urls import api_urlpatterns as brokerage_api
 from techbridge.catalogue.urls import api_urlpatterns as catalogue_api
 from techbridge.codes.urls import api_urlpatterns as codes_api
 from techbridge.contracts.urls import api_urlpatterns as contracts_api
 from techbridge.matching.urls import api_urlpatterns as matching_api
+from techbridge.notifications.urls import api_urlpatterns as notifications_api
 from techbridge.organisations.urls import api_urlpatterns as organisations_api
 from techbridge.search.urls import api_urlpatterns as search_api
 from techbridge.stats.urls import api_urlpatterns as stats_api
@@ -25,6 +27,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include((matching_api, "matching-api"))),
     path("", include((contracts_api, "contracts-api"))),
     path("", include((stats_api, "stats-api"))),
+    path("", include((notifications_api, "notifications-api"))),
+    path("", include((brokerage_api, "brokerage-api"))),
 ]
 
 urlpatterns = [
@@ -37,6 +41,8 @@ urlpatterns = [
     path("matching/", include("techbridge.matching.urls")),
     path("contracts/", include("techbridge.contracts.urls")),
     path("stats/", include("techbridge.stats.urls")),
+    path("notifications/", include("techbridge.notifications.urls")),
+    path("brokerage/", include("techbridge.brokerage.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -13,4 +13,5 @@ LOADERS: list[str] = [
     "techbridge.accounts.demo.load",
     "techbridge.catalogue.demo.load",
     "techbridge.contracts.demo.load",
+    "techbridge.brokerage.demo.load",
 ]
