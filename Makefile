@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint setup setup-test install install-dev bench bench-matching bench-catalogue bench-contracts bench-scheduler clean
+.PHONY: run test lint setup setup-test install install-dev bench bench-text bench-matching bench-catalogue bench-contracts bench-scheduler clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -46,6 +46,24 @@ lint: setup-test
 	$(BIN)/ruff check techbridge benchmarks
 	$(BIN)/mypy techbridge
 	$(BIN)/techbridge makemigrations --check --dry-run
+
+# Benchmarks print their figures next to a baseline measured in the same run.
+bench: bench-text bench-catalogue bench-matching bench-contracts bench-scheduler
+
+bench-text: setup-test
+	$(BIN)/python benchmarks/bench_text.py
+
+bench-catalogue: setup-test
+	$(BIN)/python benchmarks/bench_catalogue.py
+
+bench-matching: setup-test
+	$(BIN)/python benchmarks/bench_matching.py
+
+bench-contracts: setup-test
+	$(BIN)/python benchmarks/bench_contracts.py
+
+bench-scheduler: setup-test
+	$(BIN)/python benchmarks/bench_scheduler.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -52,30 +52,54 @@ def test_the_walk_covers_the_application() -> None:
     assert {"organisations:edit", "audit:log", "accounts:users"} <= names
 
 
-def test_anonymous_and_outsider_never_see_non_public_pages_or_hidden_records(personas) -> None:
+def _refused(response, who: str, name: str, url: str) -> None:
+    status = response.status_code
+    assert status in {302, 401, 403, 404, 405}, f"{who} got {status} for {name} {url}"
+    if status == 302:
+        assert "/login/" in response["Location"], f"{who} redirected elsewhere for {name}"
+
+
+def test_anonymous_never_sees_a_non_public_page_or_hidden_record(personas) -> None:
+    hidden = Organisation.objects.create(name="未核验企业", kind="enterprise", status="pending")
+    checked = 0
+    for name, route in _all_routes():
+        url = _fill(route, hidden.pk)
+        if _is_public(name) and str(hidden.pk) not in url:
+            continue
+        _refused(personas.anonymous.get(url), "anonymous", name, url)
+        checked += 1
+    assert checked > 10
+
+
+def test_outsider_never_sees_another_organisations_hidden_record(personas) -> None:
+    """Every URL that names an object, given the id of a record the outsider may not see."""
     hidden = Organisation.objects.create(name="未核验企业", kind="enterprise", status="pending")
     outsider = personas.client_for(personas.outsider)
     checked = 0
     for name, route in _all_routes():
         url = _fill(route, hidden.pk)
-        for who, client in (("anonymous", personas.anonymous), ("outsider", outsider)):
-            response = client.get(url)
-            status = response.status_code
-            has_object = str(hidden.pk) in url
-            if _is_public(name) and not has_object:
-                continue
-            if (
-                who == "outsider"
-                and not has_object
-                and name in {"accounts:me", "accounts:password_change"}
-            ):
-                continue  # their own account pages
-            allowed = {302, 401, 403, 404, 405}
-            assert status in allowed, f"{who} got {status} for {name} {url}"
-            if status == 302:
-                assert "/login/" in response["Location"], f"{who} redirected for {name}"
-            checked += 1
-    assert checked > 10
+        if str(hidden.pk) not in url:
+            continue
+        _refused(outsider.get(url), "outsider", name, url)
+        checked += 1
+    assert checked >= 2
+
+
+def test_outsider_never_opens_pages_of_other_roles(personas) -> None:
+    """Menu pages reserved for roles other than enterprise member refuse the outsider."""
+    from django.urls import reverse
+
+    from techbridge.core.public_urls import navigation_entries
+
+    outsider = personas.client_for(personas.outsider)
+    checked = 0
+    for name, _label, roles, _order in navigation_entries():
+        if roles is None or personas.outsider.role in roles:
+            continue
+        url = reverse(name)
+        _refused(outsider.get(url), "outsider", name, url)
+        checked += 1
+    assert checked >= 3
 
 
 def test_admin_site_refuses_anonymous_outsider_and_audit_admin(personas) -> None:
