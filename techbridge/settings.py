@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our own static files, no CDN
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # techbridge apps — see ARCHITECTURE.md for what each owns and may import.
     "techbridge.core",
     "techbridge.audit",
@@ -117,9 +119,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "techbridge.accounts.middleware.SessionTimeoutMiddleware",
     "techbridge.accounts.middleware.PasswordExpiryMiddleware",
+    "techbridge.accounts.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -188,6 +192,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 STAFF_PASSWORD_MAX_AGE_DAYS = env_int("STAFF_PASSWORD_MAX_AGE_DAYS", 90)
+# Staff and administrators must confirm a TOTP code after the password (等保 two-factor).
+# Off by default only in the test environment, where tests that exercise it switch it on.
+STAFF_REQUIRE_TOTP = env_bool("STAFF_REQUIRE_TOTP", ENVIRONMENT != "test")
+OTP_TOTP_ISSUER = "techbridge"
 
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))

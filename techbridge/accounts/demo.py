@@ -12,9 +12,11 @@ from typing import TextIO
 
 from django.conf import settings
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from techbridge.accounts import otp
 from techbridge.accounts.models import User
-from techbridge.accounts.roles import Duty, Role
+from techbridge.accounts.roles import STAFF_ROLES, Duty, Role
 from techbridge.accounts.services import user_create
 from techbridge.organisations.models import Organisation, OrganisationKind, OrganisationStatus
 from techbridge.organisations.uscc import check_character
@@ -112,12 +114,12 @@ def ensure_demo_organisations() -> dict[str, Organisation]:
 @transaction.atomic
 def load(out: TextIO) -> None:
     orgs = ensure_demo_organisations()
-    created = []
+    created: list[tuple[str, str, Role, str]] = []
     for username, role, org_ext, duties, display in DEMO_ACCOUNTS:
         if User.objects.filter(username=username).exists():
             continue
         password = _password()
-        user_create(
+        user = user_create(
             actor=None,
             username=username,
             password=password,
@@ -126,15 +128,23 @@ def load(out: TextIO) -> None:
             duties=duties,
             display_name=display,
         )
-        created.append((username, password, role))
+        totp = ""
+        if role in STAFF_ROLES:
+            # Staff need a second factor; the demo gives them a ready device whose key is
+            # printed, so a tester can generate codes (e.g. `oathtool --totp -b KEY`).
+            device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
+            totp = f"TOTP key {otp.secret_base32(device)}"
+        created.append((username, password, role, totp))
     if not created:
         out.write("demo accounts: already present (passwords in var/demo-accounts.txt)\n")
         return
-    lines = [f"{u:12} {p:20} {r.label}" for u, p, r in created]
+    lines = [f"{u:12} {p:20} {r.label:24} {t}".rstrip() for u, p, r, t in created]
     path = settings.DATA_DIR / "demo-accounts.txt"
     with path.open("a", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
     path.chmod(0o600)
-    out.write(f"demo accounts created (user name, password, role) — shown once, also in {path}:\n")
+    out.write(
+        f"demo accounts created (user name, password, role, TOTP key) — shown once, also in {path}:\n"
+    )
     for line in lines:
         out.write(f"  {line}\n")

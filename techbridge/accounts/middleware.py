@@ -96,3 +96,37 @@ class PasswordExpiryMiddleware:
                 messages.warning(request, _("Your password has expired; please change it first."))
                 return redirect("accounts:password_change")
         return self.get_response(request)
+
+
+class StaffTwoFactorMiddleware:
+    """Staff and administrators reach nothing but the TOTP pages (and logout) until they
+    have confirmed a one-time code in this session."""
+
+    _allowed_prefixes = ("/accounts/otp/", "/accounts/logout/", "/static/", "/i18n/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            settings.STAFF_REQUIRE_TOTP
+            and user is not None
+            and user.is_authenticated
+            and getattr(user, "role", None) in STAFF_ROLES
+            and not user.is_verified()
+            and not request.path.startswith(self._allowed_prefixes)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "error": {
+                            "status": 403,
+                            "code": "otp_required",
+                            "message": _("Confirm your one-time code first."),
+                        }
+                    },
+                    status=403,
+                )
+            return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
+        return self.get_response(request)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/change/", views.password_change, name="password_change"),
     path("me/", views.me, name="me"),
+    path("otp/", views.otp_verify, name="otp_verify"),
+    path("otp/setup/", views.otp_setup, name="otp_setup"),
     path("users/", views.user_list, name="users"),
     path("users/<int:pk>/toggle-active/", views.user_toggle_active, name="user_toggle_active"),
 ]

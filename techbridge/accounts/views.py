@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from techbridge.accounts import services
+from techbridge.accounts import otp, services
 from techbridge.accounts.access import role_required
 from techbridge.accounts.forms import LoginForm, PasswordChangeForm
 from techbridge.accounts.models import User
@@ -48,6 +49,40 @@ def password_change(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your password has been changed."))
             return redirect("accounts:me")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    device = otp.confirmed_device(request.user)
+    if device is None:
+        return redirect("accounts:otp_setup")
+    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    error = ""
+    if request.method == "POST":
+        if otp.verify(request, device, request.POST.get("token", "")):
+            return redirect(next_url)
+        error = _("The code is wrong or was already used. Wait for the next code and try again.")
+    return render(request, "accounts/otp_verify.html", {"error": error, "next": next_url})
+
+
+@login_required
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    if otp.confirmed_device(request.user) is not None:
+        return redirect("accounts:otp_verify")
+    device = otp.pending_device(request.user)
+    error = ""
+    if request.method == "POST":
+        if otp.verify(request, device, request.POST.get("token", "")):
+            messages.success(request, _("Two-factor login is set up."))
+            return redirect("core:home")
+        error = _("The code is wrong. Check the time on your device and try again.")
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {"secret": otp.secret_base32(device), "uri": device.config_url, "error": error},
+    )
 
 
 @login_required
