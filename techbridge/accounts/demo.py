@@ -144,7 +144,8 @@ def load(out: TextIO) -> None:
         fh.write("\n".join(lines) + "\n")
     path.chmod(0o600)
     out.write(
-        f"demo accounts created (user name, password, role, TOTP key) — shown once, also in {path}:\n"
+        "demo accounts created (user name, password, role, TOTP key) — shown once, "
+        f"also in {path}:\n"
     )
     for line in lines:
         out.write(f"  {line}\n")

@@ -67,6 +67,9 @@ def test_every_role_logs_in_and_opens_its_pages(browser, live_server, personas) 
         page.click("button[type=submit]")
         page.wait_for_load_state()
         badge = page.locator(".who")
+        if badge.count() == 0:
+            page.screenshot(path=f"/tmp/browser-{role.value}.png")
+        assert badge.count() == 1, f"{role} did not log in: {page.url}"
         assert badge.get_attribute("data-role") == role.value, f"{role} did not log in"
         links = page.eval_on_selector_all(".mainnav a", "els => els.map(e => e.href)")
         assert links, f"{role} has no navigation"
