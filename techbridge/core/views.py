@@ -12,10 +12,12 @@ from techbridge.organisations.models import Organisation, OrganisationStatus
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    from techbridge.catalogue.selectors import home_summary
+
     counts = {
         "organisations": Organisation.objects.filter(status=OrganisationStatus.VERIFIED).count(),
     }
-    return render(request, "core/home.html", {"counts": counts})
+    return render(request, "core/home.html", {"counts": counts, "catalogue": home_summary()})
 
 
 @never_cache

@@ -57,7 +57,7 @@ def _users(personas: Personas) -> dict[str, object]:
     }
 
 
-def test_every_role_logs_in_and_opens_its_pages(browser, live_server, personas) -> None:
+def test_every_role_logs_in_and_opens_its_pages(browser, live_server, personas, tmp_path) -> None:
     for role, user in _users(personas).items():
         context = browser.new_context(locale="zh-CN")
         page = context.new_page()
@@ -68,7 +68,7 @@ def test_every_role_logs_in_and_opens_its_pages(browser, live_server, personas) 
         page.wait_for_load_state()
         badge = page.locator(".who")
         if badge.count() == 0:
-            page.screenshot(path=f"/tmp/browser-{role.value}.png")
+            page.screenshot(path=str(tmp_path / f"login-{role.value}.png"))
         assert badge.count() == 1, f"{role} did not log in: {page.url}"
         assert badge.get_attribute("data-role") == role.value, f"{role} did not log in"
         links = page.eval_on_selector_all(".mainnav a", "els => els.map(e => e.href)")
