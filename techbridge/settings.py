@@ -295,6 +295,12 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "techbridge@localhost")
 
+# --- Notifications ------------------------------------------------------------------------
+# Channels every notification goes out on: inbox (in-app), email, webhook (posts JSON to
+# NOTIFICATION_WEBHOOK_URL; off unless named here).
+NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", ["inbox", "email"])
+NOTIFICATION_WEBHOOK_URL = os.environ.get("NOTIFICATION_WEBHOOK_URL", "")
+
 # --- Audit --------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = max(180, env_int("AUDIT_RETENTION_DAYS", 180))
 

@@ -47,7 +47,7 @@ class User(AbstractUser):
             ),
             # Members act for an organisation; a member without one could own nothing.
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in MEMBER_ROLES])
+                condition=~Q(role__in=sorted(r.value for r in MEMBER_ROLES))
                 | Q(organisation__isnull=False),
                 name="user_member_has_organisation",
             ),

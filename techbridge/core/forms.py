@@ -14,16 +14,20 @@ class AmountFormField(forms.CharField):
     """A yuan amount typed as text and parsed strictly (see core.money.parse_amount)."""
 
     def __init__(self, *, allow_zero: bool = False, **kwargs: Any) -> None:
+        # No max_length: Django's length validator would run on the parsed Decimal;
+        # parse_amount bounds the text itself.
         kwargs.pop("max_length", None)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
-        super().__init__(max_length=40, **kwargs)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": "40"})
+        )
+        super().__init__(**kwargs)
         self.allow_zero = allow_zero
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         text = super().to_python(value)
         if text in self.empty_values:
             return None
-        return parse_amount(text, allow_zero=self.allow_zero)
+        return parse_amount(text[:60], allow_zero=self.allow_zero)
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Decimal):

@@ -1,10 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from techbridge.accounts.roles import Role
+from techbridge.notifications import api, views
 
 app_name = "notifications"
 
-urlpatterns: list = []
-api_urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/open/", views.open_notification, name="open"),
+    path("read-all/", views.mark_all_read, name="read_all"),
+]
+api_urlpatterns = [
+    path("notifications/", api.NotificationListApi.as_view(), name="list"),
+]
 
-# Page names anyone may open (see core/public_urls.py) and this app's menu entries.
 public_url_names: frozenset[str] = frozenset()
-navigation: list = []
+# Every logged-in user (any role), never anonymous visitors.
+navigation = [("notifications:inbox", _("Inbox"), frozenset(Role.values), 95)]

@@ -38,3 +38,12 @@ def test_amount_round_trips_exactly() -> None:
     assert to_fen(amount) == 123456789
     assert from_fen(to_fen(amount)) == amount
     assert format_yuan(amount) == "1,234,567.89"
+
+
+def test_amount_form_field_parses_valid_and_refuses_bad_input() -> None:
+    from techbridge.core.forms import AmountFormField
+
+    field = AmountFormField()
+    assert field.clean("1234567.89") == Decimal("1234567.89")
+    with pytest.raises(ValidationError):
+        field.clean("12,345.678")

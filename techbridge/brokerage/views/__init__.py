@@ -1,0 +1,1 @@
+"""Brokerage pages (thin: selectors to read, services to write)."""

@@ -1,0 +1,1 @@
+"""Catalogue pages (thin: parse the request, call a selector or service, render)."""

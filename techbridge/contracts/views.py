@@ -1,0 +1,249 @@
+"""Contract pages: list, detail with its events, form, workflow actions, attachments and
+the registrar's queue. Object access: contracts_visible_to, else 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from techbridge.accounts.access import deny, duty_required, get_visible_or_404
+from techbridge.accounts.roles import Duty
+from techbridge.codes.choices import ContractType, TechField
+from techbridge.contracts import selectors, services
+from techbridge.contracts.forms import AttachmentForm, CertifyForm, ContractForm, ReasonForm
+from techbridge.contracts.models import ContractAttachment, ContractStatus, TechnologyContract
+from techbridge.core.exceptions import ConflictError, TransitionError
+
+OBJECT_TYPE = "contracts.technologycontract"
+
+
+def _visible(request: HttpRequest, pk: int) -> TechnologyContract:
+    return get_visible_or_404(selectors.contracts_visible_to(request.user), pk, request.user)
+
+
+@login_required
+def contract_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.contract_list(
+        user=request.user,
+        q=request.GET.get("q", "")[:100],
+        status=request.GET.get("status", ""),
+        contract_type=request.GET.get("type", ""),
+        field=request.GET.get("field", ""),
+    )
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "contracts/list.html",
+        {
+            "page": page,
+            "statuses": ContractStatus.choices,
+            "types": ContractType.choices,
+            "fields": TechField.choices,
+            "can_create": selectors.can_create(request.user),
+        },
+    )
+
+
+@duty_required(Duty.REGISTRAR)
+def registrar_queue(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.registrar_queue(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    items = [(c, selectors.contract_flags(c)) for c in page]
+    return render(request, "contracts/queue.html", {"page": page, "items": items})
+
+
+@login_required
+def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _visible(request, pk)
+    user = request.user
+    can_certify = selectors.can_certify(user, contract)
+    return render(
+        request,
+        "contracts/detail.html",
+        {
+            "contract": contract,
+            "events": contract.events.select_related("actor"),
+            "attachments": contract.attachments.all(),
+            "flags": selectors.contract_flags(contract) if can_certify else [],
+            "can_edit": selectors.can_edit(user, contract),
+            "can_submit": selectors.can_submit(user, contract),
+            "can_certify": can_certify and contract.status == ContractStatus.SUBMITTED,
+            "can_amend": can_certify and contract.status == ContractStatus.REGISTERED,
+            "can_cancel": contract.status != ContractStatus.CANCELLED
+            and (
+                can_certify
+                if contract.status == ContractStatus.REGISTERED
+                else selectors.can_edit(user, contract) or can_certify
+            ),
+            "can_attach": selectors.can_edit(user, contract) or can_certify,
+            "certify_form": CertifyForm(
+                initial={
+                    "contract_type": contract.contract_type,
+                    "technical_field": contract.technical_field,
+                    "technology_amount": contract.technology_amount,
+                    "version": contract.version,
+                }
+            ),
+            "reason_form": ReasonForm(),
+            "attachment_form": AttachmentForm(),
+        },
+    )
+
+
+def _form_data(form: ContractForm) -> dict[str, Any]:
+    return {k: v for k, v in form.cleaned_data.items() if k not in ("version", "reason")}
+
+
+@login_required
+def contract_create(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_create(request.user):
+        raise PermissionDenied
+    initial = {}
+    if request.user.organisation_id and request.method == "GET":
+        initial["seller_organisation"] = request.user.organisation_id
+    form = ContractForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.contract_create(actor=request.user, **_form_data(form))
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("Contract saved as a draft."))
+            return redirect("contracts:detail", pk=contract.pk)
+    return render(request, "contracts/form.html", {"form": form, "creating": True})
+
+
+@login_required
+def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _visible(request, pk)
+    amending = contract.status == ContractStatus.REGISTERED and selectors.can_certify(
+        request.user, contract
+    )
+    if not (amending or selectors.can_edit(request.user, contract)):
+        deny(request.user, object_type=OBJECT_TYPE, object_id=pk, reason="edit")
+    # The ModelForm writes cleaned values into its instance; give it a copy so the
+    # service still sees the stored values and can tell what changed.
+    form = ContractForm(
+        request.POST or None,
+        instance=TechnologyContract.objects.get(pk=contract.pk),
+        user=request.user,
+        amending=amending,
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data.get("version") or contract.version
+        try:
+            if amending:
+                services.contract_amend(
+                    actor=request.user,
+                    contract=contract,
+                    reason=form.cleaned_data["reason"],
+                    expected_version=version,
+                    **_form_data(form),
+                )
+            else:
+                services.contract_update(
+                    actor=request.user,
+                    contract=contract,
+                    expected_version=version,
+                    **_form_data(form),
+                )
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+            status = 409
+        except (ValidationError, TransitionError) as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("contracts:detail", pk=contract.pk)
+    return render(
+        request,
+        "contracts/form.html",
+        {"form": form, "contract": contract, "amending": amending},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """submit / register / return / cancel / attach, each a service call."""
+    contract = _visible(request, pk)
+    user = request.user
+    try:
+        if action == "submit":
+            services.contract_submit(actor=user, contract=contract)
+            messages.success(request, _("Contract submitted for registration."))
+        elif action == "register":
+            form = CertifyForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError([str(e) for errors in form.errors.values() for e in errors])
+            services.contract_certify_and_register(
+                actor=user,
+                contract=contract,
+                contract_type=form.cleaned_data["contract_type"],
+                technical_field=form.cleaned_data["technical_field"],
+                technology_amount=form.cleaned_data["technology_amount"],
+                expected_version=form.cleaned_data.get("version") or None,
+            )
+            messages.success(
+                request,
+                _("Registered as %(number)s.") % {"number": contract.registration_number},
+            )
+        elif action in ("return", "cancel"):
+            reason = request.POST.get("reason", "")
+            service = services.contract_return if action == "return" else services.contract_cancel
+            service(actor=user, contract=contract, reason=reason)
+            messages.success(request, _("Contract updated."))
+        elif action == "attach":
+            form = AttachmentForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise ValidationError(_("Choose a file to attach."))
+            services.contract_attach(
+                actor=user, contract=contract, upload=form.cleaned_data["file"]
+            )
+            messages.success(request, _("Attachment added."))
+        else:
+            deny(user, object_type=OBJECT_TYPE, object_id=pk, reason=f"action {action[:20]}")
+    except (TransitionError, ConflictError) as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("contracts:detail", pk=pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """Served as a download (never inline) to those who may see the contract."""
+    contract = _visible(request, pk)
+    try:
+        attachment = contract.attachments.get(pk=attachment_id)
+    except ContractAttachment.DoesNotExist:
+        deny(request.user, object_type="contracts.contractattachment", object_id=attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _attach(form: ContractForm, exc: Exception) -> None:
+    if isinstance(exc, TransitionError):
+        form.add_error(None, exc.message)
+    elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    elif isinstance(exc, ValidationError):
+        form.add_error(None, exc.messages)

@@ -1,0 +1,1 @@
+"""Notifications are personal; the admin shows none of them."""

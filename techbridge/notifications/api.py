@@ -1,0 +1,32 @@
+"""The user's own notifications."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from techbridge.core.api import Pagination
+from techbridge.notifications import selectors
+from techbridge.notifications.models import Notification
+
+
+class NotificationOutput(serializers.ModelSerializer):
+    kind = serializers.CharField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "link", "created_at", "read_at"]
+
+
+class NotificationListApi(APIView):
+    @extend_schema(responses=NotificationOutput(many=True))
+    def get(self, request: Request) -> Response:
+        qs = selectors.inbox(request.user)
+        if request.query_params.get("unread"):
+            qs = qs.filter(read_at__isnull=True)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(NotificationOutput(page, many=True).data)

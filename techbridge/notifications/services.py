@@ -1,0 +1,52 @@
+"""Sending and reading notifications. Other apps call ``notify``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from techbridge.notifications.channels import enabled_channels
+from techbridge.notifications.models import Notification
+
+
+@transaction.atomic
+def notify(
+    *,
+    recipients: Iterable[Any],
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+) -> list[Notification]:
+    """One notification per distinct active recipient through every enabled channel
+    (inbox rows now, e-mail and webhooks after commit). Returns the notifications."""
+    seen: set[int] = set()
+    out = []
+    channels = enabled_channels()
+    for user in recipients:
+        if user is None or not getattr(user, "is_active", False) or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        notification = Notification(
+            recipient=user, kind=kind, title=title[:200], body=body, link=link[:300]
+        )
+        for channel in channels:
+            channel.send(notification)
+        out.append(notification)
+    return out
+
+
+def notification_mark_read(*, actor: Any, notification: Notification) -> None:
+    """Mark one of the actor's own notifications read (others' are ignored)."""
+    Notification.objects.filter(
+        pk=notification.pk, recipient_id=actor.pk, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+def notifications_mark_all_read(*, actor: Any) -> int:
+    return Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
