@@ -30,6 +30,7 @@ setup: install
 	$(BIN)/techbridge migrate --noinput
 	$(BIN)/techbridge load-codes
 	$(BIN)/techbridge setup-demo
+	$(BIN)/techbridge reindex
 
 run: setup
 	@echo "techbridge: serving http://$(HOST):$(PORT)/  (API schema: /api/v1/schema/, docs: /api/v1/docs/)"

@@ -284,6 +284,10 @@ SPECTACULAR_SETTINGS = {
 # --- Search -----------------------------------------------------------------------------
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "tantivy")
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR") or DATA_DIR / "index")
+# Index updates after commit go through a background thread (batched); tests index inline.
+SEARCH_INDEX_ASYNC = env_bool("SEARCH_INDEX_ASYNC", ENVIRONMENT != "test")
+# Matching prefers resources from the partner region (GB/T 2260 prefixes; 11 = Beijing).
+MATCH_PARTNER_REGION_PREFIXES = env_list("MATCH_PARTNER_REGION_PREFIXES", ["11"])
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

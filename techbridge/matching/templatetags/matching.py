@@ -1,0 +1,18 @@
+"""{% load matching %}{% matches_panel record %} — the matches panel on a detail page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from techbridge.matching.panel import panel_context
+
+register = template.Library()
+
+
+@register.inclusion_tag("matching/_panel.html")
+def matches_panel(record: Any, limit: int = 8) -> dict[str, Any]:
+    """Resources for a demand, open demands for a resource: only published records, with
+    the matched terms and signals that explain each."""
+    return panel_context(record, limit=limit)

@@ -1,0 +1,173 @@
+"""The search backend interface: what the rest of techbridge may ask of a search engine.
+
+Documents arrive PRE-TOKENISED (techbridge.text.tokenise_for_index on the record side,
+techbridge.text.tokenise on the query side), so every backend sees the same words and
+Chinese works without an engine-specific analyser. A backend indexes, removes, searches
+with filters and field boosts, finds more-like-this, counts and lists ids for index-check.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class IndexDoc:
+    """One record as the index sees it: tokens for text, codes for filters and signals."""
+
+    kind: str
+    id: int
+    # Tokens as a list, or already joined by single spaces (cheaper to pass between
+    # processes: one string instead of hundreds).
+    title: Sequence[str] | str
+    keywords: Sequence[str] | str
+    summary: Sequence[str] | str
+    technical_field: str = ""
+    region_code: str = ""
+    industry_code: str = ""
+    owner_id: int = 0
+    trl: int = 0  # 0 = unknown
+    published_at: int = 0  # Unix seconds, 0 = unknown
+    published: bool = True
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on a search; empty values mean "no restriction"."""
+
+    kinds: tuple[str, ...] = ()
+    technical_field: str = ""
+    region_prefix: str = ""  # GB/T 2260 prefix: "52" (province), "5201" (city) or a full code
+    exclude: tuple[tuple[str, int], ...] = ()  # (kind, id) pairs left out (more-like-this)
+
+
+@dataclass
+class Hit:
+    """A search hit: the record's key, its engine score, and the facts needed to explain it."""
+
+    kind: str
+    id: int
+    score: float
+    matched_terms: list[str] = field(default_factory=list)
+    technical_field: str = ""
+    region_code: str = ""
+    industry_code: str = ""
+    trl: int = 0
+    published_at: int = 0
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+class SearchBackend(ABC):
+    """A search engine behind techbridge. Implementations must be safe to share between
+    threads of one process; several processes may open the same index."""
+
+    @abstractmethod
+    def index(self, docs: Iterable[IndexDoc]) -> int:
+        """Add or replace documents (keyed by kind and id); commit; return how many."""
+
+    @abstractmethod
+    def remove(self, kind: str, ids: Iterable[int]) -> None:
+        """Remove documents of ``kind`` with these ids (absent ones are ignored); commit."""
+
+    def sync(self, docs: Iterable[IndexDoc], removals: dict[str, Iterable[int]]) -> None:
+        """Index ``docs`` and remove ``removals`` (kind → ids) — in one commit where the
+        engine allows it (the default makes two)."""
+        self.index(docs)
+        for kind, ids in removals.items():
+            self.remove(kind, ids)
+
+    @abstractmethod
+    def search(
+        self,
+        tokens: Sequence[str],
+        *,
+        filters: Filters | None = None,
+        limit: int = 10,
+        boosts: dict[str, float] | None = None,
+        facets: bool = False,
+    ) -> SearchResult:
+        """OR-search ``tokens`` (already tokenised) in title, keywords and summary with
+        ``boosts`` per field; BM25 scores; hits best first with their matched terms."""
+
+    @abstractmethod
+    def document_tokens(self, kind: str, id: int) -> dict[str, list[str]] | None:
+        """The indexed tokens of one document per field, or None if it is not indexed."""
+
+    @abstractmethod
+    def doc_freq(self, token: str) -> int:
+        """How many documents contain ``token`` in any text field (for term selection)."""
+
+    @abstractmethod
+    def count(self, kind: str | None = None) -> int:
+        """Number of documents, optionally of one kind."""
+
+    @abstractmethod
+    def all_ids(self, kind: str) -> set[int]:
+        """Ids of every indexed document of ``kind`` (for index-check)."""
+
+    @abstractmethod
+    def clear(self, kind: str | None = None) -> None:
+        """Remove every document (of ``kind``)."""
+
+    @abstractmethod
+    def rebuild(self, docs: Iterable[IndexDoc], *, kinds: Sequence[str] | None = None) -> int:
+        """Replace the documents of ``kinds`` (all kinds if None) by ``docs`` while searches
+        keep answering from the old state until the new one is complete; return the count."""
+
+    def more_like_this(
+        self,
+        kind: str,
+        id: int,
+        *,
+        filters: Filters | None = None,
+        limit: int = 10,
+        max_terms: int = 25,
+        boosts: dict[str, float] | None = None,
+    ) -> SearchResult:
+        """Documents similar to an indexed one: its most distinctive terms, OR-searched."""
+        fields = self.document_tokens(kind, id)
+        if fields is None:
+            return SearchResult(hits=[], total=0)
+        tokens = select_terms(self, fields, max_terms=max_terms)
+        base = filters or Filters()
+        excluded = Filters(
+            kinds=base.kinds,
+            technical_field=base.technical_field,
+            region_prefix=base.region_prefix,
+            exclude=(*base.exclude, (kind, id)),
+        )
+        return self.search(tokens, filters=excluded, limit=limit, boosts=boosts)
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release files and locks (tests, index swaps)."""
+
+
+def select_terms(
+    backend: SearchBackend, fields: dict[str, list[str]], *, max_terms: int = 25
+) -> list[str]:
+    """The ``max_terms`` most distinctive tokens of a document (tf × idf, title and keywords
+    counted double), so a long summary does not turn into a slow 300-term query."""
+    import math
+
+    weight = {"title": 2.0, "keywords": 2.0, "summary": 1.0}
+    tf: dict[str, float] = {}
+    for name, tokens in fields.items():
+        for token in tokens:
+            tf[token] = tf.get(token, 0.0) + weight.get(name, 1.0)
+    if len(tf) <= max_terms:
+        return list(tf)
+    total = max(backend.count(), 1)
+    scored = []
+    for token, freq in tf.items():
+        df = backend.doc_freq(token)
+        scored.append((freq * math.log(1 + total / (1 + df)), token))
+    scored.sort(reverse=True)
+    return [token for _, token in scored[:max_terms]]
