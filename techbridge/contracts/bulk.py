@@ -82,7 +82,9 @@ def _insert_sql(model: type[models.Model], columns: Sequence[str]) -> str:
     return f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
 
 
-def _insert(model: type[models.Model], columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+def _insert(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
     """INSERT the rows: COPY on PostgreSQL (several times faster than INSERTs),
     executemany in batches elsewhere."""
     if connection.vendor == "postgresql":
@@ -145,10 +147,9 @@ def insert_contracts(rows: list[dict[str, Any]], *, actor_id: int | None) -> dic
     ids: dict[str, int] = {}
     for start in range(0, len(numbers), 900):
         chunk = numbers[start : start + 900]
+        found = TechnologyContract.objects.filter(registration_number__in=chunk)
         ids.update(
-            TechnologyContract.objects.filter(registration_number__in=chunk).values_list(
-                "registration_number", "pk"
-            )
+            (str(number), pk) for number, pk in found.values_list("registration_number", "pk")
         )
     return ids
 
@@ -161,7 +162,7 @@ def _template_values(obj: models.Model, skip: Iterable[str]) -> tuple[list[str],
         if field.primary_key or field.attname in skip:
             continue
         value = field.pre_save(obj, add=True)
-        columns.append(field.column)
+        columns.append(str(field.column))
         values.append(field.get_db_prep_save(value, connection))
     return columns, values
 

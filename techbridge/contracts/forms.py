@@ -48,11 +48,11 @@ class ContractForm(VersionedForm):
         super().__init__(*args, **kwargs)
         visible = organisations_visible_to(user)
         for name in ("seller_organisation", "buyer_organisation"):
-            self.fields[name].queryset = visible
+            self.fields[name].queryset = visible  # type: ignore[attr-defined]
             self.fields[name].required = False
         from techbridge.catalogue.selectors import visible_queryset
 
-        self.fields["demand"].queryset = visible_queryset("demand", user)
+        self.fields["demand"].queryset = visible_queryset("demand", user)  # type: ignore[attr-defined]
         for name in ("seller_name", "buyer_name", "seller_country"):
             self.fields[name].required = False
         self.fields["buyer_country"].required = False

@@ -7,7 +7,7 @@ registrar, idempotent by (seller, buyer, name, signing date).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -73,7 +73,7 @@ def _party_columns(side: str, zh: str) -> list[Column]:
 
 class ContractImporter(Importer):
     kind = "contracts"
-    columns: Sequence[Column] = (
+    columns = (
         Column(
             "registration_number", ("合同登记号", "登记号"), parse=_registration_number, default=""
         ),
@@ -272,7 +272,8 @@ class ContractImporter(Importer):
             for contract in TechnologyContract.objects.filter(
                 pk__in=found_pks[start : start + 900]
             ):
-                found[contract.registration_number] = contract
+                if contract.registration_number:
+                    found[contract.registration_number] = contract
         return found
 
     def _apply_pending(self, rows: list[dict[str, Any]], *, actor: Any, dry_run: bool) -> Outcome:

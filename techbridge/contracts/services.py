@@ -394,12 +394,12 @@ def contract_attach(
     content_type = check_upload(upload)
     attachment = ContractAttachment(
         contract=contract,
-        original_name=upload.name[:200],
+        original_name=(upload.name or "attachment")[:200],
         content_type=content_type,
-        size=upload.size,
+        size=upload.size or 0,
         uploaded_by=actor,
     )
-    attachment.file.save(upload.name, upload, save=False)
+    attachment.file.save(upload.name or "attachment", upload, save=False)
     attachment.save()
     _event(contract, ContractEventKind.ATTACHED, actor, detail={"attachment": attachment.pk})
     audit_record(AuditEventType.CREATE, actor=actor, obj=attachment)

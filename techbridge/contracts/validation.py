@@ -96,7 +96,7 @@ def check_whole(values: dict[str, Any]) -> None:
         values.get("technology_amount"),
     )
     both = contract_amount is not None and technology_amount is not None
-    if both and technology_amount > contract_amount:
+    if both and technology_amount > contract_amount:  # type: ignore[operator]
         errors["technology_amount"] = [
             _(
                 "The technology transaction amount (%(t)s) cannot exceed the contract "

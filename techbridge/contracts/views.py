@@ -108,8 +108,9 @@ def contract_create(request: HttpRequest) -> HttpResponse:
     if not selectors.can_create(request.user):
         raise PermissionDenied
     initial = {}
-    if request.user.organisation_id and request.method == "GET":
-        initial["seller_organisation"] = request.user.organisation_id
+    organisation_id = getattr(request.user, "organisation_id", None)
+    if organisation_id and request.method == "GET":
+        initial["seller_organisation"] = organisation_id
     form = ContractForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -205,11 +206,11 @@ def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             service(actor=user, contract=contract, reason=reason)
             messages.success(request, _("Contract updated."))
         elif action == "attach":
-            form = AttachmentForm(request.POST, request.FILES)
-            if not form.is_valid():
+            upload_form = AttachmentForm(request.POST, request.FILES)
+            if not upload_form.is_valid():
                 raise ValidationError(_("Choose a file to attach."))
             services.contract_attach(
-                actor=user, contract=contract, upload=form.cleaned_data["file"]
+                actor=user, contract=contract, upload=upload_form.cleaned_data["file"]
             )
             messages.success(request, _("Attachment added."))
         else:

@@ -27,7 +27,7 @@ class AmountFormField(forms.CharField):
         text = super().to_python(value)
         if text in self.empty_values:
             return None
-        return parse_amount(text[:60], allow_zero=self.allow_zero)
+        return parse_amount(str(text)[:60], allow_zero=self.allow_zero)
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Decimal):

@@ -58,7 +58,7 @@ def _default_period(request: HttpRequest) -> HttpRequest:
     query = request.GET.copy()
     query["from"] = f"{months // 12}-{months % 12 + 1:02d}"
     query["to"] = f"{today.year}-{today.month:02d}"
-    request.GET = query
+    request.GET = query  # type: ignore[assignment]
     return request
 
 
@@ -128,7 +128,7 @@ def export_table(request: HttpRequest) -> HttpResponse:
         "share_percent",
         "yoy_growth_percent",
     ]
-    rows = [
+    rows: list[list[Any]] = [
         [
             *[str(r.keys[k]) for k in keys],
             *[r.labels[k] for k in keys],
