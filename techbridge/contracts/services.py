@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from techbridge.audit.models import AuditEventType
 from techbridge.audit.services import audit_record
 from techbridge.contracts import numbering, selectors
-from techbridge.contracts.attachments import check_upload
 from techbridge.contracts.models import (
     CHINA,
     ContractAttachment,
@@ -30,6 +29,7 @@ from techbridge.contracts.models import (
 )
 from techbridge.contracts.validation import check_whole, clean_contract
 from techbridge.core.exceptions import ConflictError, TransitionError
+from techbridge.core.uploads import check_upload
 from techbridge.organisations.models import Organisation
 
 EDITABLE_FIELDS = (

@@ -21,6 +21,7 @@ from techbridge.contracts import selectors, services
 from techbridge.contracts.forms import AttachmentForm, CertifyForm, ContractForm, ReasonForm
 from techbridge.contracts.models import ContractAttachment, ContractStatus, TechnologyContract
 from techbridge.core.exceptions import ConflictError, TransitionError
+from techbridge.core.forms import add_service_errors
 
 OBJECT_TYPE = "contracts.technologycontract"
 
@@ -243,8 +244,5 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
 def _attach(form: ContractForm, exc: Exception) -> None:
     if isinstance(exc, TransitionError):
         form.add_error(None, exc.message)
-    elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
     elif isinstance(exc, ValidationError):
-        form.add_error(None, exc.messages)
+        add_service_errors(form, exc)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from techbridge.accounts.access import deny, get_visible_or_404
 from techbridge.core.exceptions import ConflictError
+from techbridge.core.forms import add_service_errors
 from techbridge.core.masking import mask_email, mask_name, mask_phone
 from techbridge.organisations import selectors, services
 from techbridge.organisations.forms import OrganisationForm
@@ -70,7 +71,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         try:
             org = services.organisation_create(actor=request.user, **data)
         except ValidationError as exc:
-            _attach(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Organisation created."))
             return redirect("organisations:detail", pk=org.pk)
@@ -97,7 +98,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc.message)
             status = 409
         except ValidationError as exc:
-            _attach(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("organisations:detail", pk=org.pk)
@@ -117,11 +118,3 @@ def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("organisations:detail", pk=pk)
     messages.success(request, _("Organisation deleted."))
     return redirect("organisations:list")
-
-
-def _attach(form: OrganisationForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

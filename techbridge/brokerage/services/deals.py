@@ -41,9 +41,9 @@ from techbridge.brokerage.services._common import (
 )
 from techbridge.codes.choices import TechField
 from techbridge.contracts import services as contract_services
-from techbridge.contracts.attachments import check_upload
 from techbridge.core.exceptions import ConflictError, TransitionError
 from techbridge.core.money import parse_amount
+from techbridge.core.uploads import check_upload
 from techbridge.notifications.models import NotificationKind
 from techbridge.organisations.models import Organisation
 

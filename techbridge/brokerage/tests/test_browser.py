@@ -5,8 +5,6 @@ opens its own printable schedule. Skips with a message where Chromium is missing
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 
 import pytest
 
@@ -14,34 +12,7 @@ from techbridge.accounts.roles import Role
 from techbridge.brokerage import services
 from techbridge.core.testing import PASSWORD, make_organisation, make_user
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install the Debian package 'chromium'")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                ],
-            )
-            yield browser
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def login(browser, live_server, user):

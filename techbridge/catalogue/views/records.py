@@ -31,6 +31,7 @@ from techbridge.catalogue.models import Demand, Expert, Status
 from techbridge.catalogue.views.display import body_text, expert_contact, facts
 from techbridge.codes.choices import TRL, TechField
 from techbridge.core.exceptions import ConflictError, TransitionError
+from techbridge.core.forms import add_service_errors
 
 
 def _kind_label(kind: str) -> str:
@@ -118,14 +119,6 @@ def _may_create(user: Any) -> bool:
     return bool(user.is_member or selectors.is_bureau_staff(user))
 
 
-def _attach(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def record_create(request: HttpRequest, kind: str) -> HttpResponse:
     if not _may_create(request.user):
@@ -137,7 +130,7 @@ def record_create(request: HttpRequest, kind: str) -> HttpResponse:
         try:
             record = services.record_create(actor=request.user, kind=kind, **data)
         except ValidationError as exc:
-            _attach(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Draft saved. Submit it for review when it is complete."))
             return redirect(record.get_absolute_url())
@@ -163,7 +156,7 @@ def demand_record(request: HttpRequest) -> HttpResponse:
                 actor=request.user, enterprise=who.cleaned_data["enterprise"], **data
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Demand recorded; the enterprise is asked to confirm it."))
             return redirect(record.get_absolute_url())
@@ -203,7 +196,7 @@ def record_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             form.add_error(None, exc.message)
             status = 409
         except ValidationError as exc:
-            _attach(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(record.get_absolute_url())

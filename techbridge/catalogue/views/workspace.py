@@ -19,6 +19,7 @@ from techbridge.catalogue.forms import ProposalForm
 from techbridge.catalogue.kinds import KINDS
 from techbridge.catalogue.models import ProposalStatus, Status
 from techbridge.core.exceptions import TransitionError
+from techbridge.core.forms import add_service_errors
 
 
 @login_required
@@ -65,11 +66,7 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
         except (PermissionDenied, TransitionError) as exc:
             form.add_error(None, getattr(exc, "message", None) or _("Not allowed."))
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Proposal sent to the enterprise."))
             return redirect("catalogue:proposal", pk=proposal.pk)

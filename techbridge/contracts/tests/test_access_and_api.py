@@ -194,7 +194,7 @@ def test_attachments_checked_stored_randomly_and_served_as_download(
 def test_oversized_attachment_refused(personas, make_contract):
     from django.core.exceptions import ValidationError
 
-    from techbridge.contracts.attachments import MAX_ATTACHMENT_BYTES, check_upload
+    from techbridge.core.uploads import MAX_ATTACHMENT_BYTES, check_upload
 
     big = SimpleUploadedFile("big.pdf", PDF + b"0" * MAX_ATTACHMENT_BYTES)
     with pytest.raises(ValidationError, match="10 MB"):
