@@ -60,7 +60,7 @@ def test_broker_board_and_meeting_schedule(browser, live_server, personas) -> No
 
     context, page = login(browser, live_server, broker)
     page.click(".mainnav a[href$='/brokerage/board/']")
-    assert page.locator("h1").first.inner_text() in ("经纪人看板", "Broker board")
+    assert page.locator("h1").first.inner_text() in ("技术经纪人看板", "Broker board")
     columns = page.locator(".board .column")
     assert columns.count() == 8
     assert page.locator(".column[data-stage=publication] .deal-card").count() == 1

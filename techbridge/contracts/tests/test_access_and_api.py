@@ -93,7 +93,15 @@ def test_registrar_api_refuses_own_organisation(personas, make_contract):
         f"/api/v1/contracts/{contract.pk}/register/", {}, content_type="application/json"
     )
     assert response.status_code == 409
-    assert "own organisation" in response.json()["error"]["message"]
+    # Chinese by default; English on request.
+    assert "本机构" in response.json()["error"]["message"]
+    english = personas.client_for(personas.staff).post(
+        f"/api/v1/contracts/{contract.pk}/register/",
+        {},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "own organisation" in english.json()["error"]["message"]
 
 
 def test_registrar_queue_shows_duplicate_flags(personas, make_contract):
