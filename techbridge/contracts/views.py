@@ -22,6 +22,7 @@ from techbridge.contracts.forms import AttachmentForm, CertifyForm, ContractForm
 from techbridge.contracts.models import ContractAttachment, ContractStatus, TechnologyContract
 from techbridge.core.exceptions import ConflictError, TransitionError
 from techbridge.core.forms import add_service_errors
+from techbridge.core.uploads import download_response
 
 OBJECT_TYPE = "contracts.technologycontract"
 
@@ -231,14 +232,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
         attachment = contract.attachments.get(pk=attachment_id)
     except ContractAttachment.DoesNotExist:
         deny(request.user, object_type="contracts.contractattachment", object_id=attachment_id)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return download_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _attach(form: ContractForm, exc: Exception) -> None:

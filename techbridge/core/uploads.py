@@ -8,6 +8,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -72,3 +73,12 @@ def check_upload(upload: Any) -> str:
                 code="file_disguised",
             )
     return content_type
+
+
+def download_response(file: Any, *, filename: str, content_type: str) -> FileResponse:
+    """A stored attachment as a download, never rendered inline by the browser."""
+    response = FileResponse(
+        file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

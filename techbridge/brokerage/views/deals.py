@@ -29,6 +29,7 @@ from techbridge.brokerage.views._util import SERVICE_ERRORS, report_error
 from techbridge.codes.choices import TechField
 from techbridge.contracts import selectors as contract_selectors
 from techbridge.core.exceptions import ConflictError
+from techbridge.core.uploads import download_response
 
 
 def _deal(request: HttpRequest, pk: int) -> Deal:
@@ -256,11 +257,6 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
         attachment = deal.attachments.get(pk=attachment_id)
     except deal.attachments.model.DoesNotExist:
         deny(request.user, object_type="brokerage.dealattachment", object_id=attachment_id)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return download_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -95,5 +95,7 @@ def test_every_table_exports_to_xlsx_exactly(data, personas):
 
 def test_pages_open_on_the_last_three_years(data, personas):
     page = personas.anonymous.get("/stats/").content.decode()
-    assert "1,234,567.89" not in page and "1234567.89" not in page  # signed in 2014, outside the default period
+    assert (
+        "1,234,567.89" not in page and "1234567.89" not in page
+    )  # signed in 2014, outside the default period
     assert 'name="from" value="' in page and 'value=""' not in page.split('name="from"')[1][:20]
