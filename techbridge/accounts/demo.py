@@ -6,8 +6,6 @@ Passwords are random, printed once when the accounts are created and kept in
 
 from __future__ import annotations
 
-import secrets
-import string
 from typing import TextIO
 
 from django.conf import settings
@@ -17,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from techbridge.accounts import otp
 from techbridge.accounts.models import User
 from techbridge.accounts.roles import STAFF_ROLES, Duty, Role
-from techbridge.accounts.services import user_create
+from techbridge.accounts.services import generate_password, user_create
 from techbridge.organisations.models import Organisation, OrganisationKind, OrganisationStatus
 from techbridge.organisations.uscc import check_character
 
@@ -86,13 +84,6 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def _password() -> str:
-    # 16 characters from all four classes, so every role's rules accept it.
-    alphabet = string.ascii_letters + string.digits
-    body = "".join(secrets.choice(alphabet) for _ in range(12))
-    return f"{body}-Tb{secrets.randbelow(90) + 10}"
-
-
 def ensure_demo_organisations() -> dict[str, Organisation]:
     found = {}
     for ext, name, kind, region, lpt, body in DEMO_ORGANISATIONS:
@@ -118,7 +109,7 @@ def load(out: TextIO) -> None:
     for username, role, org_ext, duties, display in DEMO_ACCOUNTS:
         if User.objects.filter(username=username).exists():
             continue
-        password = _password()
+        password = generate_password()
         user = user_create(
             actor=None,
             username=username,

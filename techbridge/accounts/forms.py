@@ -6,6 +6,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from techbridge.accounts.roles import Duty, Role
+from techbridge.organisations.models import Organisation
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -42,3 +45,26 @@ class PasswordChangeForm(forms.Form):
         if data.get("new_password") and data.get("new_password") == data.get("old_password"):
             self.add_error("new_password", _("The new password must differ from the current one."))
         return data
+
+
+class AccountCreateForm(forms.Form):
+    """What the security administrator fills in to open an account."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+    display_name = forms.CharField(label=_("Display name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    role = forms.ChoiceField(label=_("Role"))
+    organisation: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),  # set per form, so it is always current
+        required=False,
+    )
+    duties = forms.MultipleChoiceField(
+        label=_("Duties (bureau staff)"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices  # type: ignore[attr-defined]
+        self.fields["duties"].choices = Duty.choices  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")  # type: ignore[attr-defined]

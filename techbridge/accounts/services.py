@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import string
 from collections.abc import Iterable
 from typing import Any
 
@@ -80,6 +82,13 @@ def user_change_password(*, actor: Any, user: User, new_password: str) -> User:
     user.save(update_fields=["password", "password_changed_at"])
     audit_record(AuditEventType.PASSWORD_CHANGE, actor=actor, obj=user)
     return user
+
+
+def generate_password() -> str:
+    """A random initial password that every role's rules accept (4 classes, 18 chars)."""
+    alphabet = string.ascii_letters + string.digits
+    body = "".join(secrets.choice(alphabet) for _ in range(14))
+    return f"{body}-Tb{secrets.randbelow(90) + 10}"
 
 
 def is_staff_account(user: User) -> bool:

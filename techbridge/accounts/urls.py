@@ -14,6 +14,7 @@ urlpatterns = [
     path("otp/", views.otp_verify, name="otp_verify"),
     path("otp/setup/", views.otp_setup, name="otp_setup"),
     path("users/", views.user_list, name="users"),
+    path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/toggle-active/", views.user_toggle_active, name="user_toggle_active"),
 ]
 

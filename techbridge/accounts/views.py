@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 
 from techbridge.accounts import otp, services
 from techbridge.accounts.access import role_required
-from techbridge.accounts.forms import LoginForm, PasswordChangeForm
+from techbridge.accounts.forms import AccountCreateForm, LoginForm, PasswordChangeForm
 from techbridge.accounts.models import User
-from techbridge.accounts.roles import Role
+from techbridge.accounts.roles import Duty, Role
+from techbridge.accounts.services import generate_password
+from techbridge.core.forms import add_service_errors
 
 
 class LoginView(auth_views.LoginView):
@@ -98,6 +100,34 @@ def user_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(username__icontains=q)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page, "q": q})
+
+
+@role_required(Role.SECURITY_ADMIN)
+def user_create(request: HttpRequest) -> HttpResponse:
+    """Open an account with a generated initial password, shown once to the security
+    administrator, who hands it over; the person then changes it on "My account"."""
+    form = AccountCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        password = generate_password()
+        try:
+            account = services.user_create(
+                actor=request.user,
+                username=data["username"],
+                password=password,
+                role=Role(data["role"]),
+                organisation=data["organisation"],
+                email=data["email"],
+                display_name=data["display_name"],
+                duties=[Duty(d) for d in data["duties"]],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return render(
+                request, "accounts/user_created.html", {"account": account, "password": password}
+            )
+    return render(request, "accounts/user_form.html", {"form": form})
 
 
 @role_required(Role.SECURITY_ADMIN)

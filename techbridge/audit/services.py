@@ -29,7 +29,7 @@ def _object_fields(obj: models.Model | None) -> dict[str, str]:
     }
 
 
-def _build(
+def build_audit_row(
     event: AuditEventType | str,
     *,
     actor: Any,
@@ -40,6 +40,8 @@ def _build(
     object_id: str | None,
     object_repr: str | None,
 ) -> AuditEvent:
+    """An unsaved audit row for the current request context, for bulk writers that insert
+    rows themselves (imports); everyone else calls audit_record / audit_record_many."""
     info = context.current()
     fields = _object_fields(obj)
     if object_type is not None:
@@ -75,7 +77,7 @@ def audit_record(
 ) -> AuditEvent:
     """Append one audit row. ``detail`` must not contain personal data or secrets — name
     the changed fields, not their values."""
-    row = _build(
+    row = build_audit_row(
         event,
         actor=actor,
         obj=obj,
@@ -99,7 +101,7 @@ def audit_record_many(
 ) -> int:
     """One row per object for bulk services (imports, bulk publish); returns the count."""
     rows = [
-        _build(
+        build_audit_row(
             event,
             actor=actor,
             obj=obj,

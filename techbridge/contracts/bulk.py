@@ -183,13 +183,13 @@ def insert_audit_rows(
 ) -> int:
     """One audit row per (pk, label) of a contract, as audit_record_many would write: the
     audit app builds the row for the first object and the others are copies of it."""
-    from techbridge.audit.services import _build
+    from techbridge.audit.services import build_audit_row
 
     items = list(objects)
     if not items:
         return 0
     probe = TechnologyContract(pk=items[0][0], registration_number=items[0][1])
-    template = _build(
+    template = build_audit_row(
         event,
         actor=actor,
         obj=probe,
