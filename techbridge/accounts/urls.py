@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/change/", views.password_change, name="password_change"),
     path("me/", views.me, name="me"),
+    path("me/export/", views.my_data_export, name="my_data_export"),
     path("otp/", views.otp_verify, name="otp_verify"),
     path("otp/setup/", views.otp_setup, name="otp_setup"),
     path("users/", views.user_list, name="users"),

@@ -9,18 +9,20 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from techbridge.accounts import otp, services
+from techbridge.accounts import otp, selectors, services
 from techbridge.accounts.access import role_required
 from techbridge.accounts.forms import AccountCreateForm, LoginForm, PasswordChangeForm
 from techbridge.accounts.models import User
 from techbridge.accounts.roles import Duty, Role
 from techbridge.accounts.services import generate_password
+from techbridge.audit.models import AuditEventType
+from techbridge.audit.services import audit_record
 from techbridge.core.forms import add_service_errors
 
 
@@ -85,6 +87,23 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         "accounts/otp_setup.html",
         {"secret": otp.secret_base32(device), "uri": device.config_url, "error": error},
     )
+
+
+@login_required
+def my_data_export(request: HttpRequest) -> HttpResponse:
+    """PIPL: a person downloads the personal data the platform keeps about them."""
+    user = request.user
+    data = selectors.personal_data(user)
+    audit_record(
+        AuditEventType.EXPORT,
+        actor=user,
+        object_type="accounts.user",
+        object_id=str(user.pk),
+        detail={"what": "own data"},
+    )
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = 'attachment; filename="techbridge-my-data.json"'
+    return response
 
 
 @login_required

@@ -52,3 +52,18 @@ def test_other_roles_cannot_open_accounts(personas) -> None:
         assert response.status_code == 403
     assert personas.anonymous.get("/accounts/users/new/").status_code == 302
     assert not User.objects.filter(username="sneaky").exists()
+
+
+def test_a_person_downloads_their_own_data_without_secrets(personas) -> None:
+    client = Client()
+    client.post("/accounts/login/", {"username": "owner", "password": "Persona-Pass-2026!"})
+    response = client.get("/accounts/me/export/")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    data = response.json()
+    assert data["account"]["username"] == "owner"
+    assert any(a["event"] == "login" for a in data["activity"])
+    body = response.content.decode()
+    assert '"password"' not in body and personas.owner.password not in body
+    assert AuditEvent.objects.filter(event="export", actor=personas.owner).exists()
+    assert personas.anonymous.get("/accounts/me/export/").status_code == 302
