@@ -299,6 +299,11 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "techbridge@localhost")
 
+# --- Technology market ------------------------------------------------------------------------
+# The registering office in contract registration numbers (region code + 2-digit office).
+CONTRACT_OFFICE_REGION = os.environ.get("CONTRACT_OFFICE_REGION", "520100")
+CONTRACT_OFFICE_CODE = os.environ.get("CONTRACT_OFFICE_CODE", "01")
+
 # --- Notifications ------------------------------------------------------------------------
 # Channels every notification goes out on: inbox (in-app), email, webhook (posts JSON to
 # NOTIFICATION_WEBHOOK_URL; off unless named here).
