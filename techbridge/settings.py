@@ -122,8 +122,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "techbridge.accounts.middleware.SessionTimeoutMiddleware",
-    "techbridge.accounts.middleware.PasswordExpiryMiddleware",
-    "techbridge.accounts.middleware.StaffTwoFactorMiddleware",
+    "techbridge.accounts.middleware.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

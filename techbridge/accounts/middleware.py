@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -64,69 +65,64 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-class PasswordExpiryMiddleware:
-    """Staff whose password is older than the configured age must change it first."""
-
-    _allowed_prefixes = ("/accounts/password/", "/accounts/logout/", "/static/", "/i18n/")
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and getattr(user, "role", None) in STAFF_ROLES
-            and not request.path.startswith(self._allowed_prefixes)
-        ):
-            max_age = timedelta(days=settings.STAFF_PASSWORD_MAX_AGE_DAYS)
-            if timezone.now() - user.password_changed_at > max_age:
-                if request.path.startswith("/api/"):
-                    return JsonResponse(
-                        {
-                            "error": {
-                                "status": 403,
-                                "code": "password_expired",
-                                "message": _("Your password has expired; change it first."),
-                            }
-                        },
-                        status=403,
-                    )
-                messages.warning(request, _("Your password has expired; please change it first."))
-                return redirect("accounts:password_change")
-        return self.get_response(request)
+def password_expired(user: Any) -> bool:
+    """A staff account whose password is older than the configured maximum age."""
+    if getattr(user, "role", None) not in STAFF_ROLES:
+        return False
+    max_age = timedelta(days=settings.STAFF_PASSWORD_MAX_AGE_DAYS)
+    return bool(timezone.now() - user.password_changed_at > max_age)
 
 
-class StaffTwoFactorMiddleware:
-    """Staff and administrators reach nothing but the TOTP pages (and logout) until they
-    have confirmed a one-time code in this session."""
+def second_factor_missing(user: Any) -> bool:
+    """A staff account that has not confirmed a one-time code in this session."""
+    return bool(
+        settings.STAFF_REQUIRE_TOTP
+        and getattr(user, "role", None) in STAFF_ROLES
+        and not user.is_verified()
+    )
 
-    _allowed_prefixes = ("/accounts/otp/", "/accounts/logout/", "/static/", "/i18n/")
+
+def _api_refusal(code: str, message: str) -> JsonResponse:
+    return JsonResponse({"error": {"status": 403, "code": code, "message": message}}, status=403)
+
+
+class AccountGateMiddleware:
+    """The gates a signed-in person passes, in this order, before anything else answers:
+
+    1. staff and administrators confirm a TOTP code (setting it up on first login);
+    2. then an expired staff password is changed.
+
+    One middleware with one order, so each gate lets through the pages of the gates before
+    it: the password page is reachable only after the second factor (a stolen password
+    alone cannot change it), and the code pages never bounce to the password page. Two
+    separate middlewares that each refused the other's page sent staff round in a loop.
+    """
+
+    _always_allowed = ("/accounts/logout/", "/static/", "/i18n/", "/healthz", "/readyz")
+    _otp_pages = ("/accounts/otp/",)
+    _password_pages = ("/accounts/password/",)
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if (
-            settings.STAFF_REQUIRE_TOTP
-            and user is not None
-            and user.is_authenticated
-            and getattr(user, "role", None) in STAFF_ROLES
-            and not user.is_verified()
-            and not request.path.startswith(self._allowed_prefixes)
-        ):
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {
-                        "error": {
-                            "status": 403,
-                            "code": "otp_required",
-                            "message": _("Confirm your one-time code first."),
-                        }
-                    },
-                    status=403,
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        path = request.path
+        if path.startswith(self._always_allowed):
+            return self.get_response(request)
+        if second_factor_missing(user):
+            if path.startswith(self._otp_pages):
+                return self.get_response(request)
+            if path.startswith("/api/"):
+                return _api_refusal("otp_required", _("Confirm your one-time code first."))
+            return redirect(f"{reverse('accounts:otp_verify')}?next={path}")
+        if password_expired(user) and not path.startswith(self._otp_pages + self._password_pages):
+            if path.startswith("/api/"):
+                return _api_refusal(
+                    "password_expired", _("Your password has expired; change it first.")
                 )
-            return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
+            messages.warning(request, _("Your password has expired; please change it first."))
+            return redirect("accounts:password_change")
         return self.get_response(request)

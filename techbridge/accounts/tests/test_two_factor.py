@@ -59,3 +59,43 @@ def test_a_reused_code_is_refused(personas) -> None:
 def test_members_are_not_asked_for_a_code(personas) -> None:
     client = _password_login("owner")
     assert client.get("/accounts/me/").status_code == 200
+
+
+def test_staff_with_expired_password_and_totp_changes_it_and_gets_in(personas, settings) -> None:
+    """Issue 9 item 1: the expiry and two-factor gates used to send each other's pages back
+    and forth (an endless redirect loop) — only visible with TOTP switched on."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from techbridge.accounts.models import User
+
+    device = TOTPDevice.objects.create(user=personas.staff, name="app", confirmed=True)
+    User.objects.filter(pk=personas.staff.pk).update(
+        password_changed_at=timezone.now()
+        - timedelta(days=settings.STAFF_PASSWORD_MAX_AGE_DAYS + 1)
+    )
+    client = _password_login("staff")
+    # The password page is not reachable before the second factor: it asks for the code…
+    response = client.get("/accounts/password/change/")
+    assert response.status_code == 302 and "/accounts/otp/" in response["Location"]
+    # …and the code page answers instead of bouncing back to the password page.
+    assert client.get("/accounts/otp/").status_code == 200
+    response = client.post("/accounts/otp/", {"token": _code(device), "next": "/organisations/"})
+    assert response.status_code == 302
+    response = client.get("/organisations/")
+    assert response.status_code == 302 and response["Location"].endswith(
+        "/accounts/password/change/"
+    )
+    assert client.get("/accounts/password/change/").status_code == 200
+    new_password = "Neues-Passwort-2026-Tb!"
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "old_password": PASSWORD,
+            "new_password": new_password,
+            "new_password_again": new_password,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert client.get("/organisations/").status_code == 200
