@@ -88,7 +88,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from our own static files, no CDN
     "axes",
@@ -191,6 +190,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 STAFF_PASSWORD_MAX_AGE_DAYS = env_int("STAFF_PASSWORD_MAX_AGE_DAYS", 90)
+# Personal API tokens expire; staff tokens live at most one session (SESSION_COOKIE_AGE).
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 90)
 # Staff and administrators must confirm a TOTP code after the password (等保 two-factor).
 # Off by default only in the test environment, where tests that exercise it switch it on.
 STAFF_REQUIRE_TOTP = env_bool("STAFF_REQUIRE_TOTP", ENVIRONMENT != "test")
@@ -256,7 +257,7 @@ REST_FRAMEWORK = {
     # Token first: an anonymous or badly authenticated API call then answers 401 with a
     # WWW-Authenticate header instead of a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "techbridge.accounts.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Deny by default: every endpoint that is public says so explicitly.

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,10 +15,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from techbridge.accounts import otp, selectors, services
+from techbridge.accounts import otp, selectors, services, tokens
 from techbridge.accounts.access import role_required
 from techbridge.accounts.forms import AccountCreateForm, LoginForm, PasswordChangeForm
-from techbridge.accounts.models import User
+from techbridge.accounts.models import ApiToken, User
 from techbridge.accounts.roles import Duty, Role
 from techbridge.accounts.services import generate_password
 from techbridge.audit.models import AuditEventType
@@ -108,7 +108,45 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/me.html", {"account": request.user})
+    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by(
+        "-created_at"
+    )
+    return render(request, "accounts/me.html", {"account": request.user, "tokens": tokens})
+
+
+@login_required
+def token_create(request: HttpRequest) -> HttpResponse:
+    """Make a personal API token; the key is shown on this one answer and never again."""
+    if request.method != "POST":
+        return redirect("accounts:me")
+    days_text = request.POST.get("days", "").strip()
+    try:
+        days = int(days_text) if days_text else None
+        token, key = tokens.token_create(
+            actor=request.user,
+            name=request.POST.get("name", ""),
+            days=days,
+            second_factor=bool(getattr(request.user, "is_verified", lambda: False)()),
+        )
+    except ValueError:
+        messages.error(request, _("The lifetime must be a whole number of days."))
+        return redirect("accounts:me")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("accounts:me")
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You may not make API tokens."))
+        return redirect("accounts:me")
+    return render(request, "accounts/token_created.html", {"token": token, "key": key})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    tokens.token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token has been revoked."))
+    return redirect("accounts:me")
 
 
 @role_required(Role.SECURITY_ADMIN)

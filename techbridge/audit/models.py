@@ -25,6 +25,11 @@ class AuditEventType(models.TextChoices):
     ACCESS_DENIED = "access_denied", _("Access denied")
     PASSWORD_CHANGE = "password_change", _("Password change")
     SESSION_EXPIRED = "session_expired", _("Session expired")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    TOKEN_CREATE = "token_create", _("API token created")
+    TOKEN_USE = "token_use", _("API token used")
+    TOKEN_REVOKE = "token_revoke", _("API token revoked")
+    APPROVAL = "approval", _("Approval")
 
 
 class AuditResult(models.TextChoices):

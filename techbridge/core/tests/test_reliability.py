@@ -54,12 +54,12 @@ def test_no_password_or_session_id_in_logs(personas, caplog) -> None:
 
 
 def test_api_token_authentication_for_integrations(personas) -> None:
-    from rest_framework.authtoken.models import Token
+    from techbridge.accounts.tokens import token_create
 
-    token = Token.objects.create(user=personas.owner)
+    _token, key = token_create(actor=personas.owner, name="integration")
     client = Client()
     own = client.get(
-        f"/api/v1/organisations/{personas.org.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}"
+        f"/api/v1/organisations/{personas.org.pk}/", HTTP_AUTHORIZATION=f"Token {key}"
     )
     assert own.status_code == 200
     assert own.json()["contact_phone"] == personas.org.contact_phone  # own data unmasked
