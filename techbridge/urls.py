@@ -3,7 +3,7 @@ requires login (a test walks the resolver to prove it)."""
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from techbridge.brokerage.urls import api_urlpatterns as brokerage_api
 from techbridge.catalogue.urls import api_urlpatterns as catalogue_api
@@ -17,7 +17,7 @@ from techbridge.stats.urls import api_urlpatterns as stats_api
 
 api_v1: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("organisations/", include((organisations_api, "organisations-api"))),
     path("codes/", include((codes_api, "codes-api"))),
     # Each app's API is mounted at the root of /api/v1/ and names its own paths, so the
@@ -42,6 +42,7 @@ urlpatterns = [
     path("contracts/", include("techbridge.contracts.urls")),
     path("stats/", include("techbridge.stats.urls")),
     path("notifications/", include("techbridge.notifications.urls")),
+    path("jobs/", include("techbridge.jobs.urls")),
     path("brokerage/", include("techbridge.brokerage.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from techbridge.accounts.roles import Duty, Role
 from techbridge.audit.models import AuditEventType, AuditResult
 from techbridge.audit.services import audit_record
+from techbridge.core.actors import is_active_user
 
 M = TypeVar("M", bound=models.Model)
 
@@ -47,7 +48,7 @@ def get_visible_or_404(visible: models.QuerySet[M], pk: Any, user: Any) -> M:
 
 
 def has_role(user: Any, roles: Iterable[Role]) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role in set(roles))
+    return is_active_user(user) and user.role in set(roles)
 
 
 def role_required(

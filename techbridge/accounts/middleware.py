@@ -29,8 +29,13 @@ class SessionTimeoutMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
+    # Load-balancer probes neither end a session nor count as its activity.
+    _probes = ("/healthz", "/readyz")
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
+        if request.path in self._probes:
+            return self.get_response(request)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
             now = time.time()
             session = request.session

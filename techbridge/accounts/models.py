@@ -26,6 +26,17 @@ class User(AbstractUser):
     is_statistician = models.BooleanField(_("statistician"), default=False)
     password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    # 三员分立: who opened the account, and — for administrator accounts — which second
+    # administrator approved it before it could be activated.
+    created_by = models.ForeignKey(
+        "self", verbose_name=_("opened by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        "self", verbose_name=_("approved by"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -67,6 +78,14 @@ class User(AbstractUser):
     @property
     def is_member(self) -> bool:
         return self.role in MEMBER_ROLES
+
+    @property
+    def awaits_approval(self) -> bool:
+        """An administrator account opened by someone and not yet approved by a second
+        administrator: it stays inactive until then."""
+        return (
+            self.role in ADMIN_ROLES and self.created_by_id is not None and self.approved_at is None
+        )
 
     def has_duty(self, duty: Duty) -> bool:
         if self.role != Role.BUREAU_STAFF or not self.is_active:

@@ -66,3 +66,44 @@ class CharacterClassValidator:
         return _(
             "Use at least 3 of: lower-case letters, capital letters, digits, other characters."
         )
+
+
+MEMBER_MIN_STRENGTH = 2  # zxcvbn score: about 10^6 guesses and more
+STAFF_MIN_STRENGTH = 3  # about 10^8 guesses and more
+
+
+class StrengthValidator:
+    """Refuses passwords that are easy to guess although they pass the class rules —
+    "Passw0rd!" (a common word with substitutions), "qwertyuiop1A" (a keyboard row),
+    "ent2ent2Ent2" for user ent2 (the user name repeated) — by estimating the guesses with
+    zxcvbn, which knows dictionaries, keyboard patterns, repeats, sequences and dates, and
+    is given the person's own names so it counts them as known words."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        from zxcvbn import zxcvbn
+
+        staff = getattr(user, "role", None) in STAFF_ROLES
+        minimum = STAFF_MIN_STRENGTH if staff else MEMBER_MIN_STRENGTH
+        hints = [
+            str(value)
+            for value in (
+                getattr(user, "username", ""),
+                getattr(user, "display_name", ""),
+                (getattr(user, "email", "") or "").split("@")[0],
+                "techbridge",
+            )
+            if value
+        ]
+        # zxcvbn's cost grows with the length; beyond 100 characters a password is strong.
+        result = zxcvbn(password[:100], user_inputs=hints)
+        if result["score"] < minimum:
+            raise ValidationError(
+                _(
+                    "The password is too easy to guess (a common word, a keyboard pattern, a "
+                    "repetition or your own name). Use a longer phrase of unrelated words."
+                ),
+                code="password_guessable",
+            )
+
+    def get_help_text(self) -> str:
+        return _("Not a common word, keyboard pattern, repetition or your own name.")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from techbridge.audit.models import AuditEvent
 
@@ -33,3 +36,15 @@ def personal_data(user: Any) -> dict[str, Any]:
             for e in events.iterator()
         ],
     }
+
+
+def recent_login_failures(username: str, *, within: timedelta = timedelta(hours=1)) -> int:
+    """Failed logins for ``username`` (any address) in the last hour, from the audit trail."""
+    from techbridge.audit.models import AuditEvent, AuditEventType
+
+    return AuditEvent.objects.filter(
+        event=AuditEventType.LOGIN_FAILED,
+        object_type="accounts.user",
+        object_repr__iexact=username[:150],
+        at__gte=timezone.now() - within,
+    ).count()

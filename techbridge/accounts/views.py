@@ -11,19 +11,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from techbridge.accounts import otp, selectors, services, tokens
 from techbridge.accounts.access import role_required
-from techbridge.accounts.forms import AccountCreateForm, LoginForm, PasswordChangeForm
+from techbridge.accounts.forms import (
+    AccountCreateForm,
+    LinkSetPasswordForm,
+    LoginForm,
+    PasswordChangeForm,
+)
 from techbridge.accounts.models import ApiToken, User
-from techbridge.accounts.roles import Duty, Role
-from techbridge.accounts.services import generate_password
+from techbridge.accounts.roles import ADMIN_ROLES, Duty, Role
 from techbridge.audit.models import AuditEventType
 from techbridge.audit.services import audit_record
+from techbridge.core.exceptions import TransitionError
 from techbridge.core.forms import add_service_errors
+from techbridge.core.masking import mask_email
 
 
 class LoginView(auth_views.LoginView):
@@ -161,17 +168,16 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.SECURITY_ADMIN)
 def user_create(request: HttpRequest) -> HttpResponse:
-    """Open an account with a generated initial password, shown once to the security
-    administrator, who hands it over; the person then changes it on "My account"."""
+    """Open an account. No password is shown to anybody: the person gets a single-use
+    activation link by e-mail; an administrator account waits for a second
+    administrator's approval first (ADR 0009)."""
     form = AccountCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        password = generate_password()
         try:
             account = services.user_create(
                 actor=request.user,
                 username=data["username"],
-                password=password,
                 role=Role(data["role"]),
                 organisation=data["organisation"],
                 email=data["email"],
@@ -182,9 +188,63 @@ def user_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             return render(
-                request, "accounts/user_created.html", {"account": account, "password": password}
+                request,
+                "accounts/user_created.html",
+                {"account": account, "email": mask_email(account.email)},
             )
     return render(request, "accounts/user_form.html", {"form": form})
+
+
+@role_required(Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
+def approvals(request: HttpRequest) -> HttpResponse:
+    """Administrator accounts opened by another administrator, waiting for approval."""
+    pending = [
+        u
+        for u in User.objects.filter(
+            role__in=[r.value for r in ADMIN_ROLES], approved_at__isnull=True,
+            created_by__isnull=False,
+        ).select_related("created_by")
+    ]
+    if request.method == "POST":
+        account = get_object_or_404(User, pk=request.POST.get("account") or 0)
+        try:
+            services.user_approve(actor=request.user, user=account)
+        except (TransitionError, PermissionDenied) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Approved: the activation link has been sent to %(email)s.")
+                % {"email": mask_email(account.email)},
+            )
+        return redirect("accounts:approvals")
+    rows = [{"account": u, "email": mask_email(u.email), "mine": u.created_by_id == request.user.pk} for u in pending]
+    return render(request, "accounts/approvals.html", {"rows": rows})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The same answer whether or not the address is known (RELIABILITY 7)."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Activation and reset links both land here; the token is single-use."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = LinkSetPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
 
 
 @role_required(Role.SECURITY_ADMIN)
@@ -194,6 +254,12 @@ def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
     if account.pk == request.user.pk:
         messages.error(request, _("You cannot deactivate your own account."))
     else:
-        services.user_set_active(actor=request.user, user=account, active=not account.is_active)
-        messages.success(request, _("Account updated."))
+        try:
+            services.user_set_active(
+                actor=request.user, user=account, active=not account.is_active
+            )
+        except TransitionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Account updated."))
     return redirect("accounts:users")

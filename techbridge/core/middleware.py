@@ -4,20 +4,51 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from ipaddress import IPv4Network, IPv6Network, ip_address
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from techbridge.core import context
 
 logger = logging.getLogger("techbridge.request")
 
 
+def _trusted(address: str, networks: list[IPv4Network | IPv6Network]) -> bool:
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
 def source_address(request: HttpRequest) -> str | None:
-    # Only the socket address is trusted: X-Forwarded-For is client-controlled unless a
-    # proxy we run sets it, and then the proxy's own config rewrites REMOTE_ADDR.
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address for the audit trail and the login lockout.
+
+    X-Forwarded-For is client-controlled, so it is read only when the socket peer is one of
+    our own proxies (``TRUSTED_PROXIES``); then the right-most address that is not a
+    trusted proxy is the client (every proxy appends the address it saw, so anything to
+    its left may be forged). Otherwise the socket address is the answer."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.TRUSTED_PROXIES
+    if not remote or not proxies or not _trusted(remote, proxies):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
+        try:
+            ip_address(hop)
+        except ValueError:
+            return remote  # a malformed chain: trust nothing it says
+        if not _trusted(hop, proxies):
+            return hop
+    return remote
+
+
+def axes_client_ip(request: HttpRequest) -> str:
+    return source_address(request) or ""
 
 
 class RequestContextMiddleware:
@@ -49,6 +80,23 @@ class RequestContextMiddleware:
         ):
             request_id = getattr(request, "request_id", "-")
             logger.error("database unavailable: %s", type(exception).__name__)
+            headers = {"Retry-After": "30"}
+            if request.path.startswith("/api/"):
+                # The API's one error format, not an HTML page a client cannot parse.
+                return JsonResponse(
+                    {
+                        "error": {
+                            "status": 503,
+                            "code": "service_unavailable",
+                            "message": _(
+                                "The service is briefly unavailable. Try again in a minute."
+                            ),
+                            "request_id": request_id,
+                        }
+                    },
+                    status=503,
+                    headers=headers,
+                )
             body = render_to_string("503.html", {"request_id": request_id})
-            return HttpResponse(body, status=503, headers={"Retry-After": "30"})
+            return HttpResponse(body, status=503, headers=headers)
         return None

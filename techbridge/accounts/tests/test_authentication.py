@@ -38,6 +38,49 @@ def test_five_failures_lock_the_account_even_with_rotating_forwarded_for(persona
     assert other.session["_auth_user_id"] == str(personas.colleague.pk)
 
 
+def test_a_lockout_from_one_address_does_not_lock_the_owner_out_elsewhere(personas) -> None:
+    """Issue 9 item 6: lockout by user name alone let anyone keep ``secadmin`` locked out."""
+    attacker = Client(REMOTE_ADDR="203.0.113.50")
+    for _i in range(5):
+        _login(attacker, "secadmin", "wrong-password")
+    assert _login(attacker, "secadmin", PASSWORD).status_code == 429
+    owner = Client(REMOTE_ADDR="198.51.100.20")
+    assert _login(owner, "secadmin", PASSWORD).status_code == 302
+
+
+def test_an_account_takes_a_limited_number_of_failures_an_hour_from_all_addresses(
+    personas, settings
+) -> None:
+    settings.LOGIN_FAILURES_PER_HOUR = 12
+    for i in range(12):
+        _login(Client(REMOTE_ADDR=f"203.0.113.{i + 1}"), "owner", "wrong-password")
+    response = _login(Client(REMOTE_ADDR="198.51.100.99"), "owner", PASSWORD)
+    assert response.status_code == 200
+    assert "too many failed logins" in response.content.decode() or "失败" in response.content.decode()
+    assert _login(Client(REMOTE_ADDR="198.51.100.99"), "colleague", PASSWORD).status_code == 302
+
+
+def test_the_audit_address_is_the_client_behind_a_trusted_proxy_only(personas, settings) -> None:
+    from ipaddress import ip_network
+
+    def last_login_address() -> str:
+        return str(AuditEvent.objects.filter(event="login").order_by("-id")[0].source_address)
+
+    _login(Client(REMOTE_ADDR="127.0.0.1"), "owner", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert last_login_address() == "127.0.0.1"  # no trusted proxy: the header is ignored
+    settings.TRUSTED_PROXIES = [ip_network("127.0.0.1/32")]
+    _login(
+        Client(REMOTE_ADDR="127.0.0.1"),
+        "owner",
+        PASSWORD,
+        HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.9",
+    )
+    assert last_login_address() == "203.0.113.9"  # the right-most untrusted hop
+    # A client that is not our proxy cannot claim another address.
+    _login(Client(REMOTE_ADDR="198.51.100.3"), "owner", PASSWORD, HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert last_login_address() == "198.51.100.3"
+
+
 def test_session_key_changes_at_login_and_old_cookie_is_refused_after_logout(personas) -> None:
     client = Client()
     client.get("/accounts/login/")
@@ -104,6 +147,18 @@ def test_weak_passwords_are_refused_with_a_specific_message(password, role, frag
     with pytest.raises(ValidationError) as info:
         validate_password(password, user)
     assert fragment in " ".join(info.value.messages)
+
+
+@pytest.mark.parametrize(
+    ("password", "username"),
+    [("Passw0rd!", "someone"), ("qwertyuiop1A", "someone"), ("ent2ent2Ent2", "ent2")],
+)
+def test_guessable_passwords_that_pass_the_class_rules_are_refused(password, username) -> None:
+    """Issue 9 item 6: these were accepted."""
+    user = User(username=username, role=Role.ENTERPRISE_MEMBER)
+    with pytest.raises(ValidationError) as info:
+        validate_password(password, user)
+    assert any(e.code == "password_guessable" for e in info.value.error_list)
 
 
 def test_name_like_password_is_refused() -> None:

@@ -66,3 +66,47 @@ def test_api_token_authentication_for_integrations(personas) -> None:
     bad = client.get("/api/v1/organisations/", HTTP_AUTHORIZATION="Token not-a-token")
     assert bad.status_code == 401
     assert bad.json()["error"]["code"] == "authentication_failed"
+
+
+def test_database_unavailable_under_the_api_answers_the_api_error_format(
+    personas, monkeypatch
+) -> None:
+    """Issue 9 item 6: the 503 under /api/ was an HTML page."""
+    from techbridge.organisations import selectors
+
+    def down(*args, **kwargs):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    monkeypatch.setattr(selectors, "organisation_list", down)
+    client = Client(raise_request_exception=False)
+    client.force_login(personas.owner)
+    response = client.get("/api/v1/organisations/")
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("application/json")
+    error = response.json()["error"]
+    assert error["status"] == 503 and error["code"] == "service_unavailable"
+    assert error["request_id"] == response["X-Request-ID"]
+    page = client.get("/organisations/")
+    assert page.status_code == 503 and page["Content-Type"].startswith("text/html")
+
+
+def test_pages_carry_a_content_security_policy_without_inline_script(personas) -> None:
+    """Issue 9 item 6: there was no Content-Security-Policy."""
+    import re
+    from pathlib import Path
+
+    response = personas.anonymous.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    # Templates keep to it: no inline <script> body and no on…= event attributes.
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.glob("**/templates/**/*.html")
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+=\"", path.read_text())
+    ]
+    assert offenders == []
+    docs = personas.anonymous.get("/api/v1/docs/")
+    assert docs.status_code == 200
+    assert "<script>" not in docs.content.decode()
