@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from techbridge.audit.models import AuditEvent
+from techbridge.audit.models import AuditEvent, AuditEventType
 
 
 def audit_events(
@@ -44,3 +46,31 @@ def audit_events(
 
 def object_history(obj_type: str, obj_id: str) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(object_type=obj_type, object_id=obj_id).order_by("at", "id")
+
+
+def _object_rows(obj: Model) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+
+def last_transition_id(obj: Model, *, to: Iterable[str]) -> int:
+    """Id of the newest status-change row of ``obj`` into one of ``to`` (0 if none)."""
+    row = (
+        _object_rows(obj)
+        .filter(event=AuditEventType.TRANSITION, detail__to__in=list(to))
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return int(row or 0)
+
+
+def edited_by_since(obj: Model, *, actor: Any, after_id: int) -> bool:
+    """Did ``actor`` edit ``obj`` after the audit row ``after_id``? (separation of duties:
+    who rewrote a record does not approve it)."""
+    if actor is None or not getattr(actor, "pk", None):
+        return False
+    return (
+        _object_rows(obj)
+        .filter(event=AuditEventType.UPDATE, actor_id=actor.pk, id__gt=after_id)
+        .exists()
+    )

@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from techbridge.accounts.roles import Role
 from techbridge.audit.models import AuditEventType
 from techbridge.audit.services import audit_record
 from techbridge.contracts import numbering, selectors
@@ -28,6 +29,7 @@ from techbridge.contracts.models import (
     TechnologyContract,
 )
 from techbridge.contracts.validation import check_whole, clean_contract
+from techbridge.core.actors import Actor, actor_or_none
 from techbridge.core.exceptions import ConflictError, TransitionError
 from techbridge.core.uploads import check_upload
 from techbridge.organisations.models import Organisation
@@ -81,14 +83,13 @@ def _current(contract: TechnologyContract) -> dict[str, Any]:
 def _event(
     contract: TechnologyContract,
     kind: ContractEventKind,
-    actor: Any,
+    actor: Actor,
     *,
     reason: str = "",
     detail: dict[str, Any] | None = None,
 ) -> ContractEvent:
-    actor = actor if getattr(actor, "is_authenticated", False) else None
     return ContractEvent.objects.create(
-        contract=contract, kind=kind, actor=actor, reason=reason, detail=detail or {}
+        contract=contract, kind=kind, actor=actor_or_none(actor), reason=reason, detail=detail or {}
     )
 
 
@@ -103,7 +104,7 @@ def _plain(value: Any) -> Any:
 
 
 @transaction.atomic
-def contract_create(*, actor: Any, **data: Any) -> TechnologyContract:
+def contract_create(*, actor: Actor, **data: Any) -> TechnologyContract:
     """A new draft from field values (EDITABLE_FIELDS); ValidationError names each bad
     field. The creator and the seller organisation's members may edit and submit it."""
     unknown = set(data) - set(EDITABLE_FIELDS)
@@ -113,17 +114,47 @@ def contract_create(*, actor: Any, **data: Any) -> TechnologyContract:
         _fill_party(data, side)
     cleaned = clean_contract(data)
     check_whole(cleaned)
-    creator = actor if getattr(actor, "is_authenticated", False) else None
+    _check_own_party(actor, cleaned)
     contract = TechnologyContract.objects.create(
-        **cleaned, status=ContractStatus.DRAFT, created_by=creator
+        **cleaned, status=ContractStatus.DRAFT, created_by=actor_or_none(actor)
     )
     _event(contract, ContractEventKind.CREATED, actor)
     audit_record(AuditEventType.CREATE, actor=actor, obj=contract)
     return contract
 
 
+# Members who must be a party to the contracts they write. Brokers write contracts for the
+# parties they bring together, and registrars enter contracts filed on paper.
+_PARTY_ROLES = frozenset({Role.ENTERPRISE_MEMBER, Role.INSTITUTION_MEMBER, Role.STATION_STAFF})
+
+
+def _check_own_party(actor: Actor, values: dict[str, Any]) -> None:
+    """An enterprise or institution member registers only contracts their own organisation
+    signed, as seller or buyer (linked, not merely named)."""
+    if getattr(actor, "role", None) not in _PARTY_ROLES:
+        return
+    own = getattr(actor, "organisation_id", None)
+    parties = {
+        getattr(values.get(f"{side}_organisation"), "pk", values.get(f"{side}_organisation"))
+        for side in ("seller", "buyer")
+    }
+    if own is None or own not in parties:
+        raise ValidationError(
+            {
+                "seller_organisation": _(
+                    "Your organisation must be the seller or the buyer of a contract you "
+                    "register; a broker or the contract office registers contracts between "
+                    "other organisations."
+                )
+            }
+        )
+
+
 def _apply(
-    contract: TechnologyContract, data: dict[str, Any], expected_version: int | None
+    contract: TechnologyContract,
+    data: dict[str, Any],
+    expected_version: int | None,
+    actor: Actor = None,
 ) -> list[str]:
     """Validate edits against the whole contract and save them; return changed names."""
     data = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
@@ -136,6 +167,7 @@ def _apply(
     cleaned = clean_contract(data)
     merged.update(cleaned)
     check_whole(merged)
+    _check_own_party(actor, merged)
     changed = [name for name, value in cleaned.items() if getattr(contract, name) != value]
     for name in changed:
         setattr(contract, name, cleaned[name])
@@ -146,13 +178,13 @@ def _apply(
 
 @transaction.atomic
 def contract_update(
-    *, actor: Any, contract: TechnologyContract, expected_version: int | None = None, **data: Any
+    *, actor: Actor, contract: TechnologyContract, expected_version: int | None = None, **data: Any
 ) -> TechnologyContract:
     """Edit a draft or returned contract (its creator or the seller side)."""
     _lock(contract)
     if not selectors.can_edit(actor, contract):
         raise TransitionError(_("Only drafts and returned contracts can be edited."))
-    changed = _apply(contract, data, expected_version)
+    changed = _apply(contract, data, expected_version, actor)
     if changed:
         _event(contract, ContractEventKind.UPDATED, actor, detail={"fields": changed})
         audit_record(AuditEventType.UPDATE, actor=actor, obj=contract, detail={"fields": changed})
@@ -192,7 +224,7 @@ def _transition(
 
 
 @transaction.atomic
-def contract_submit(*, actor: Any, contract: TechnologyContract) -> TechnologyContract:
+def contract_submit(*, actor: Actor, contract: TechnologyContract) -> TechnologyContract:
     """Draft or returned → submitted, by the seller side or its broker."""
     _lock(contract)
     if not selectors.can_submit(actor, contract):
@@ -219,7 +251,7 @@ def contract_submit(*, actor: Any, contract: TechnologyContract) -> TechnologyCo
     return contract
 
 
-def _require_registrar(actor: Any, contract: TechnologyContract) -> None:
+def _require_registrar(actor: Actor, contract: TechnologyContract) -> None:
     if not selectors.is_registrar(actor):
         raise TransitionError(_("Only a registrar of the technology-market office can do this."))
     if selectors.is_party(actor, contract):
@@ -231,7 +263,7 @@ def _require_registrar(actor: Any, contract: TechnologyContract) -> None:
 @transaction.atomic
 def contract_certify_and_register(
     *,
-    actor: Any,
+    actor: Actor,
     contract: TechnologyContract,
     contract_type: str | None = None,
     technical_field: str | None = None,
@@ -295,7 +327,9 @@ def contract_certify_and_register(
 
 
 @transaction.atomic
-def contract_return(*, actor: Any, contract: TechnologyContract, reason: str) -> TechnologyContract:
+def contract_return(
+    *, actor: Actor, contract: TechnologyContract, reason: str
+) -> TechnologyContract:
     """Submitted → returned with a reason the seller side reads before resubmitting."""
     _lock(contract)
     _require_registrar(actor, contract)
@@ -321,7 +355,7 @@ def contract_return(*, actor: Any, contract: TechnologyContract, reason: str) ->
 @transaction.atomic
 def contract_amend(
     *,
-    actor: Any,
+    actor: Actor,
     contract: TechnologyContract,
     reason: str,
     expected_version: int | None = None,
@@ -349,7 +383,9 @@ def contract_amend(
 
 
 @transaction.atomic
-def contract_cancel(*, actor: Any, contract: TechnologyContract, reason: str) -> TechnologyContract:
+def contract_cancel(
+    *, actor: Actor, contract: TechnologyContract, reason: str
+) -> TechnologyContract:
     """Cancel: a registered contract by a registrar (it leaves the statistics at once);
     a draft, submitted or returned one by its seller side too."""
     _lock(contract)
@@ -386,7 +422,7 @@ def contract_cancel(*, actor: Any, contract: TechnologyContract, reason: str) ->
 
 @transaction.atomic
 def contract_attach(
-    *, actor: Any, contract: TechnologyContract, upload: UploadedFile
+    *, actor: Actor, contract: TechnologyContract, upload: UploadedFile
 ) -> ContractAttachment:
     """Store a checked attachment under a random name (see attachments.check_upload)."""
     if not (selectors.can_edit(actor, contract) or selectors.can_certify(actor, contract)):
@@ -397,7 +433,7 @@ def contract_attach(
         original_name=(upload.name or "attachment")[:200],
         content_type=content_type,
         size=upload.size or 0,
-        uploaded_by=actor,
+        uploaded_by=actor_or_none(actor),
     )
     attachment.file.save(upload.name or "attachment", upload, save=False)
     attachment.save()

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from techbridge.audit.models import AuditEventType
 from techbridge.audit.services import audit_record, changed_fields
 from techbridge.codes import selectors as codes
+from techbridge.core.actors import Actor
 from techbridge.core.exceptions import TransitionError
 from techbridge.organisations.models import Organisation, OrganisationKind, OrganisationStatus
+from techbridge.organisations.selectors import FULL_VIEW_ROLES
 from techbridge.organisations.uscc import clean_uscc
 
 EDITABLE_FIELDS = (
@@ -80,7 +82,7 @@ def _unique_error(exc: IntegrityError) -> ValidationError:
 
 
 @transaction.atomic
-def organisation_create(*, actor: Any, **data: Any) -> Organisation:
+def organisation_create(*, actor: Actor, **data: Any) -> Organisation:
     """Create an organisation from validated field values; audited."""
     unknown = set(data) - set(EDITABLE_FIELDS) - {"status"}
     if unknown:
@@ -98,7 +100,7 @@ def organisation_create(*, actor: Any, **data: Any) -> Organisation:
 
 @transaction.atomic
 def organisation_update(
-    *, actor: Any, organisation: Organisation, expected_version: int | None = None, **data: Any
+    *, actor: Actor, organisation: Organisation, expected_version: int | None = None, **data: Any
 ) -> Organisation:
     """Apply edits if nobody saved in between (else ConflictError → 409). Fields that are
     not editable here (status, version) are ignored, never applied."""
@@ -110,17 +112,54 @@ def organisation_update(
     changed = list(changed_fields(before, cleaned))
     if not changed:
         return organisation
+    recheck = (
+        organisation.status == OrganisationStatus.VERIFIED
+        and bool(set(changed) & set(VERIFIED_FIELDS))
+        and not _is_verifier(actor, organisation)
+    )
+    if recheck:
+        # What the bureau verified (name, credit code, kind, legal-person type, tier) is
+        # verified again after the organisation changes it itself.
+        organisation.status = OrganisationStatus.PENDING
     try:
         with transaction.atomic():
-            organisation.save_versioned(expected_version=expected_version, update_fields=changed)
+            organisation.save_versioned(
+                expected_version=expected_version,
+                update_fields=[*changed, "status"] if recheck else changed,
+            )
     except IntegrityError as exc:
         raise _unique_error(exc) from exc
     audit_record(AuditEventType.UPDATE, actor=actor, obj=organisation, detail={"fields": changed})
+    if recheck:
+        audit_record(
+            AuditEventType.TRANSITION,
+            actor=actor,
+            obj=organisation,
+            detail={
+                "from": OrganisationStatus.VERIFIED,
+                "to": OrganisationStatus.PENDING,
+                "reason": "verified fields changed",
+                "fields": sorted(set(changed) & set(VERIFIED_FIELDS)),
+            },
+        )
     return organisation
 
 
+# What verification vouches for: changing one of these by the organisation itself sends it
+# back to verification.
+VERIFIED_FIELDS = ("name", "uscc", "kind", "legal_person_type", "tier")
+
+
+def _is_verifier(actor: Actor, organisation: Organisation) -> bool:
+    """Bureau staff and the system administrator verify organisations — never their own."""
+    return (
+        getattr(actor, "role", None) in FULL_VIEW_ROLES
+        and getattr(actor, "organisation_id", None) != organisation.pk
+    )
+
+
 @transaction.atomic
-def organisation_delete(*, actor: Any, organisation: Organisation) -> None:
+def organisation_delete(*, actor: Actor, organisation: Organisation) -> None:
     pk, label = organisation.pk, str(organisation)
     try:
         with transaction.atomic():
@@ -140,7 +179,7 @@ def organisation_delete(*, actor: Any, organisation: Organisation) -> None:
 
 @transaction.atomic
 def organisation_set_status(
-    *, actor: Any, organisation: Organisation, status: OrganisationStatus
+    *, actor: Actor, organisation: Organisation, status: OrganisationStatus
 ) -> Organisation:
     """Verify or suspend. Nobody verifies their own organisation."""
     if getattr(actor, "organisation_id", None) == organisation.pk:

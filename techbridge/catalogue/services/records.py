@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from techbridge.audit.models import AuditEventType
+from techbridge.audit import selectors as audit_selectors
 from techbridge.audit.services import audit_record, audit_record_many, changed_fields
 from techbridge.catalogue import selectors
 from techbridge.catalogue.kinds import model_for
 from techbridge.catalogue.models import CatalogueRecord, Demand, RecordEvent, Status
 from techbridge.catalogue.services.fields import EDITABLE, clean_fields
+from techbridge.core.actors import Actor, actor_or_none
 from techbridge.core.exceptions import TransitionError
 from techbridge.search.indexing import index_on_commit, remove_on_commit
 
@@ -41,20 +43,20 @@ def _unique_error(exc: IntegrityError) -> ValidationError:
 
 
 def _event(
-    record: CatalogueRecord, *, actor: Any, from_status: str, to_status: str, reason: str = ""
+    record: CatalogueRecord, *, actor: Actor, from_status: str, to_status: str, reason: str = ""
 ) -> RecordEvent:
     return RecordEvent.objects.create(
         kind=record.KIND,
         record_id=record.pk,
         from_status=from_status,
         to_status=to_status,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor_or_none(actor),
         reason=reason,
     )
 
 
 @transaction.atomic
-def record_create(*, actor: Any, kind: str, owner: Any = None, **data: Any) -> CatalogueRecord:
+def record_create(*, actor: Actor, kind: str, owner: Any = None, **data: Any) -> CatalogueRecord:
     """Create a draft of ``kind`` owned by the actor's organisation (bureau staff may name
     another ``owner``). Fields outside the kind's editable set are ignored."""
     if owner is None or not selectors.is_bureau_staff(actor):
@@ -67,7 +69,12 @@ def record_create(*, actor: Any, kind: str, owner: Any = None, **data: Any) -> C
 
 
 def create_record(
-    *, actor: Any, kind: str, owner: Any, data: dict[str, Any], extra: dict[str, Any] | None = None
+    *,
+    actor: Actor,
+    kind: str,
+    owner: Any,
+    data: dict[str, Any],
+    extra: dict[str, Any] | None = None,
 ) -> CatalogueRecord:
     """The shared part of creating: validate, default the region to the owner's, save,
     event, audit, index. Callers have checked the actor's right to create for ``owner``."""
@@ -84,7 +91,7 @@ def create_record(
         _require_consent(values)
         values["consent_at"] = timezone.now()
     record = model(
-        owner=owner, created_by=actor if _user(actor) else None, **values, **(extra or {})
+        owner=owner, created_by=actor_or_none(actor), **values, **(extra or {})
     )
     try:
         with transaction.atomic():
@@ -95,10 +102,6 @@ def create_record(
     audit_record(AuditEventType.CREATE, actor=actor, obj=record)
     index_on_commit(kind, record.pk)
     return record
-
-
-def _user(actor: Any) -> bool:
-    return bool(getattr(actor, "is_authenticated", False))
 
 
 def _require_consent(values: dict[str, Any]) -> None:
@@ -115,7 +118,7 @@ def _require_consent(values: dict[str, Any]) -> None:
 
 @transaction.atomic
 def record_update(
-    *, actor: Any, record: CatalogueRecord, expected_version: int | None = None, **data: Any
+    *, actor: Actor, record: CatalogueRecord, expected_version: int | None = None, **data: Any
 ) -> CatalogueRecord:
     """Apply edits if nobody saved in between (else ConflictError → 409). Status, owner and
     anything else outside the kind's editable fields are ignored, never applied."""
@@ -138,12 +141,22 @@ def record_update(
     except IntegrityError as exc:
         raise _unique_error(exc) from exc
     audit_record(AuditEventType.UPDATE, actor=actor, obj=record, detail={"fields": changed})
+    if record.status == Status.PUBLISHED:
+        # Whatever the public sees has passed review: an edited published record goes back
+        # to review (and off the public catalogue) until a reviewer publishes it again.
+        return _move(
+            actor=actor,
+            record=record,
+            allowed_from=(Status.PUBLISHED,),
+            to=Status.SUBMITTED,
+            reason=_("Edited after publication: it is published again after review."),
+        )
     index_on_commit(kind, record.pk)
     return record
 
 
 @transaction.atomic
-def record_delete(*, actor: Any, record: CatalogueRecord) -> None:
+def record_delete(*, actor: Actor, record: CatalogueRecord) -> None:
     """Delete a record that was never published or has been withdrawn (staff: any)."""
     if not selectors.can_edit(actor, record):
         raise PermissionDenied
@@ -155,7 +168,11 @@ def record_delete(*, actor: Any, record: CatalogueRecord) -> None:
     kind, pk, label = record.KIND, record.pk, str(record)
     record.delete()
     RecordEvent.objects.create(
-        kind=kind, record_id=pk, from_status=record.status, to_status="deleted", actor=actor
+        kind=kind,
+        record_id=pk,
+        from_status=record.status,
+        to_status="deleted",
+        actor=actor_or_none(actor),
     )
     audit_record(
         AuditEventType.DELETE,
@@ -169,7 +186,7 @@ def record_delete(*, actor: Any, record: CatalogueRecord) -> None:
 
 def _move(
     *,
-    actor: Any,
+    actor: Actor,
     record: CatalogueRecord,
     allowed_from: Iterable[str],
     to: str,
@@ -202,7 +219,7 @@ def _move(
 
 
 @transaction.atomic
-def record_submit(*, actor: Any, record: CatalogueRecord) -> CatalogueRecord:
+def record_submit(*, actor: Actor, record: CatalogueRecord) -> CatalogueRecord:
     """Owner sends a draft (or returned / withdrawn record) to review."""
     if not selectors.can_edit(actor, record):
         raise PermissionDenied
@@ -224,10 +241,11 @@ def record_submit(*, actor: Any, record: CatalogueRecord) -> CatalogueRecord:
     )
 
 
-def _check_reviewer(actor: Any, record: CatalogueRecord, verb: str) -> None:
+def _check_reviewer(actor: Actor, record: CatalogueRecord, verb: str) -> None:
     if not selectors.is_reviewer(actor):
         raise PermissionDenied(_("Only bureau reviewers may do this."))
-    if actor.organisation_id is not None and actor.organisation_id == record.owner_id:
+    own_id = getattr(actor, "organisation_id", None)
+    if own_id is not None and own_id == record.owner_id:
         raise TransitionError(
             _(
                 "You cannot %(verb)s a record of your own organisation; "
@@ -235,10 +253,19 @@ def _check_reviewer(actor: Any, record: CatalogueRecord, verb: str) -> None:
             )
             % {"verb": verb}
         )
+    decided = audit_selectors.last_transition_id(record, to=(Status.PUBLISHED, Status.RETURNED))
+    if audit_selectors.edited_by_since(record, actor=actor, after_id=decided):
+        raise TransitionError(
+            _(
+                "You edited this record since its last review, so you cannot %(verb)s it; "
+                "another reviewer decides on the text you wrote."
+            )
+            % {"verb": verb}
+        )
 
 
 @transaction.atomic
-def record_publish(*, actor: Any, record: CatalogueRecord) -> CatalogueRecord:
+def record_publish(*, actor: Actor, record: CatalogueRecord) -> CatalogueRecord:
     """A reviewer of another organisation publishes a submitted record."""
     _check_reviewer(actor, record, _("publish"))
     return _move(
@@ -251,7 +278,7 @@ def record_publish(*, actor: Any, record: CatalogueRecord) -> CatalogueRecord:
 
 
 @transaction.atomic
-def record_return(*, actor: Any, record: CatalogueRecord, reason: str) -> CatalogueRecord:
+def record_return(*, actor: Actor, record: CatalogueRecord, reason: str) -> CatalogueRecord:
     """A reviewer sends a submitted record back with a reason; the owner edits and
     resubmits."""
     reason = (reason or "").strip()
@@ -269,7 +296,7 @@ def record_return(*, actor: Any, record: CatalogueRecord, reason: str) -> Catalo
 
 
 @transaction.atomic
-def record_withdraw(*, actor: Any, record: CatalogueRecord, reason: str = "") -> CatalogueRecord:
+def record_withdraw(*, actor: Actor, record: CatalogueRecord, reason: str = "") -> CatalogueRecord:
     """The owner (or bureau staff) takes a record off the catalogue."""
     if not selectors.can_edit(actor, record):
         raise PermissionDenied
@@ -289,13 +316,13 @@ def record_withdraw(*, actor: Any, record: CatalogueRecord, reason: str = "") ->
 
 
 @transaction.atomic
-def record_expire(*, actor: Any, record: CatalogueRecord) -> CatalogueRecord:
+def record_expire(*, actor: Actor, record: CatalogueRecord) -> CatalogueRecord:
     """A published record reached its expiry (the ``expire_demands`` command)."""
     return _move(actor=actor, record=record, allowed_from=(Status.PUBLISHED,), to=Status.EXPIRED)
 
 
 @transaction.atomic
-def records_publish_many(*, actor: Any, records: list[CatalogueRecord]) -> int:
+def records_publish_many(*, actor: Actor, records: list[CatalogueRecord]) -> int:
     """Bulk publish (import --publish): one UPDATE per chunk, events and audit rows in
     bulk. The reviewer rule holds: never the actor's own organisation's records."""
     if not records:
@@ -319,7 +346,7 @@ def records_publish_many(*, actor: Any, records: list[CatalogueRecord]) -> int:
             record_id=pk,
             from_status=olds[pk],
             to_status=Status.PUBLISHED,
-            actor=actor,
+            actor=actor_or_none(actor),
             reason="import",
             at=now,
         )

@@ -265,3 +265,64 @@ def test_proposals_seen_by_enterprise_and_proposer_only(personas) -> None:
     services.proposal_decide(actor=personas.owner, proposal=proposal, accept=True)
     assert selectors.can_see_demand_detail(personas.researcher, demand)
     assert not selectors.can_see_demand_detail(personas.outsider, demand)
+
+
+def _published_demand(personas):
+    demand = services.record_create(
+        actor=personas.owner,
+        kind="demand",
+        title="高寒地区混凝土冻融破坏防治",
+        summary="寻求抗冻融混凝土外加剂技术",
+        technical_field="new_materials",
+    )
+    services.record_submit(actor=personas.owner, record=demand)
+    services.record_publish(actor=personas.staff, record=demand)
+    demand.refresh_from_db()
+    assert demand.status == Status.PUBLISHED
+    return demand
+
+
+def test_a_published_demand_edited_over_the_api_goes_back_to_review(personas) -> None:
+    """Issue 9 item 4: a PATCH left the edited text published without review."""
+    demand = _published_demand(personas)
+    client = personas.client_for(personas.owner)
+    response = client.patch(
+        f"/api/v1/demands/{demand.pk}/",
+        {"title": "未经审核的新标题", "version": demand.version},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    demand.refresh_from_db()
+    assert demand.title == "未经审核的新标题"
+    assert demand.status == Status.SUBMITTED and not demand.is_public
+    public = personas.anonymous.get("/api/v1/demands/")
+    assert public.status_code == 200
+    assert "未经审核的新标题" not in public.content.decode()
+    assert RecordEvent.objects.filter(
+        kind="demand", record_id=demand.pk, from_status="published", to_status="submitted"
+    ).exists()
+
+
+def test_a_reviewer_who_rewrote_a_record_cannot_approve_it(personas) -> None:
+    """Issue 9 item 4: a reviewer rewrote a submitted record and approved their own text."""
+    record = _achievement(personas)
+    services.record_submit(actor=personas.owner, record=record)
+    services.record_update(
+        actor=personas.staff, record=record, expected_version=record.version, title="审核人改写的标题"
+    )
+    record.refresh_from_db()
+    with pytest.raises(TransitionError):
+        services.record_publish(actor=personas.staff, record=record)
+    second = make_user("reviewer2", Role.BUREAU_STAFF, personas.bureau, is_reviewer=True)
+    services.record_publish(actor=second, record=record)
+    record.refresh_from_db()
+    assert record.status == Status.PUBLISHED
+    # A reviewer who edits a published record sends it back to review and cannot re-publish.
+    services.record_update(
+        actor=second, record=record, expected_version=record.version, title="再次改写"
+    )
+    record.refresh_from_db()
+    assert record.status == Status.SUBMITTED
+    with pytest.raises(TransitionError):
+        services.record_publish(actor=second, record=record)
+    services.record_publish(actor=personas.staff, record=record)

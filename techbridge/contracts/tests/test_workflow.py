@@ -239,3 +239,26 @@ def test_likely_duplicates_are_flagged_not_refused(personas, make_contract):
     assert any(f"#{first.pk}" in f for f in flags)
     different = make_contract(name="另一个合同")
     assert selectors.contract_flags(different) == []
+
+
+def test_a_member_cannot_register_a_contract_between_two_other_organisations(personas, codes):
+    """Issue 9 item 5."""
+    data = contract_data(personas, seller_organisation=personas.other_org)
+    with pytest.raises(ValidationError) as info:
+        services.contract_create(actor=personas.owner, **data)
+    assert "seller_organisation" in info.value.message_dict
+    assert not TechnologyContract.objects.exists()
+    # As the buyer, linked, it may.
+    as_buyer = contract_data(
+        personas, seller_organisation=personas.other_org, buyer_organisation=personas.org
+    )
+    assert services.contract_create(actor=personas.owner, **as_buyer).pk
+    # And a draft of its own cannot be turned into someone else's.
+    own = services.contract_create(actor=personas.owner, **contract_data(personas))
+    with pytest.raises(ValidationError):
+        services.contract_update(
+            actor=personas.owner,
+            contract=own,
+            expected_version=own.version,
+            seller_organisation=personas.other_org,
+        )

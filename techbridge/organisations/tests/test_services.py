@@ -94,3 +94,33 @@ def test_create_edit_delete_and_failed_login_leave_exactly_those_audit_rows(
     assert rows[3].source_address == "10.1.2.3"
     assert rows[3].object_repr == "staff"
     assert "password" not in str(rows[3].detail)
+
+
+def test_a_member_changing_verified_fields_sends_the_organisation_back_to_verification(
+    personas,
+) -> None:
+    """Issue 9 item 5: a member changed the credit code, kind and tier of a verified
+    organisation and it stayed verified."""
+    from techbridge.organisations.models import OrganisationStatus
+    from techbridge.organisations.services import organisation_update
+
+    org = personas.org
+    assert org.status == OrganisationStatus.VERIFIED
+    organisation_update(
+        actor=personas.owner, organisation=org, expected_version=org.version, address="贵阳市观山湖区"
+    )
+    org.refresh_from_db()
+    assert org.status == OrganisationStatus.VERIFIED  # ordinary details need no re-check
+    organisation_update(
+        actor=personas.owner, organisation=org, expected_version=org.version, tier="高新技术企业"
+    )
+    org.refresh_from_db()
+    assert org.status == OrganisationStatus.PENDING
+    assert AuditEvent.objects.filter(
+        event="transition", object_id=str(org.pk), detail__to="pending"
+    ).exists()
+    # Bureau staff correcting the same fields of another organisation keep it verified.
+    other = personas.other_org
+    organisation_update(actor=personas.staff, organisation=other, expected_version=other.version, tier="科技型中小企业")
+    other.refresh_from_db()
+    assert other.status == OrganisationStatus.VERIFIED
