@@ -115,10 +115,12 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
-    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by(
-        "-created_at"
+    live = ApiToken.objects.filter(user_id=request.user.pk, revoked_at__isnull=True)
+    return render(
+        request,
+        "accounts/me.html",
+        {"account": request.user, "tokens": live.order_by("-created_at")},
     )
-    return render(request, "accounts/me.html", {"account": request.user, "tokens": tokens})
 
 
 @login_required
@@ -218,7 +220,10 @@ def approvals(request: HttpRequest) -> HttpResponse:
                 % {"email": mask_email(account.email)},
             )
         return redirect("accounts:approvals")
-    rows = [{"account": u, "email": mask_email(u.email), "mine": u.created_by_id == request.user.pk} for u in pending]
+    rows = [
+        {"account": u, "email": mask_email(u.email), "mine": u.created_by_id == request.user.pk}
+        for u in pending
+    ]
     return render(request, "accounts/approvals.html", {"rows": rows})
 
 

@@ -23,7 +23,7 @@ def test_security_admin_opens_an_account_the_person_activates(
     client = personas.client_for(personas.security_admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-        "/accounts/users/new/",
+            "/accounts/users/new/",
             {
                 "username": "new-member",
                 "role": "enterprise_member",
@@ -100,10 +100,14 @@ def test_an_administrator_account_needs_a_second_administrator(
         assert personas.client_for(user).get("/accounts/users/approvals/").status_code == 403
 
 
-def test_password_reset_answers_the_same_for_known_and_unknown_addresses(personas, mailoutbox) -> None:
+def test_password_reset_answers_the_same_for_known_and_unknown_addresses(
+    personas, mailoutbox
+) -> None:
     User.objects.filter(pk=personas.owner.pk).update(email="owner@example.cn")
     known = Client().post("/accounts/password/reset/", {"email": "owner@example.cn"}, follow=True)
-    unknown = Client().post("/accounts/password/reset/", {"email": "nobody@example.cn"}, follow=True)
+    unknown = Client().post(
+        "/accounts/password/reset/", {"email": "nobody@example.cn"}, follow=True
+    )
     assert known.status_code == unknown.status_code == 200
     assert known.redirect_chain == unknown.redirect_chain
     assert 'data-testid="reset-sent"' in known.content.decode()
@@ -115,11 +119,23 @@ def test_password_reset_answers_the_same_for_known_and_unknown_addresses(persona
     new_password = "Ein-neues-Passwort-2026"
     weak = person.post(target, {"new_password1": "Passw0rd!", "new_password2": "Passw0rd!"})
     assert weak.status_code == 200 and weak.context["form"].errors
-    assert person.post(target, {"new_password1": new_password, "new_password2": new_password}).status_code == 302
-    assert Client().post("/accounts/login/", {"username": "owner", "password": new_password}).status_code == 302
+    assert (
+        person.post(
+            target, {"new_password1": new_password, "new_password2": new_password}
+        ).status_code
+        == 302
+    )
+    assert (
+        Client()
+        .post("/accounts/login/", {"username": "owner", "password": new_password})
+        .status_code
+        == 302
+    )
     # Single use: the same link no longer sets a password.
     assert not Client().get(link, follow=True).context["validlink"]
-    assert AuditEvent.objects.filter(event="password_reset", object_id=str(personas.owner.pk)).exists()
+    assert AuditEvent.objects.filter(
+        event="password_reset", object_id=str(personas.owner.pk)
+    ).exists()
 
 
 def test_member_without_organisation_is_refused_with_a_field_message(personas) -> None:

@@ -4,6 +4,7 @@ second factor or password expiry."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import TOTP
@@ -30,7 +31,9 @@ def test_a_member_token_works_is_stored_hashed_and_audited(personas) -> None:
     assert row.expires_at <= timezone.now() + timedelta(days=90, seconds=5)
     assert _api(key).status_code == 200
     assert _api(key).status_code == 200
-    events = list(AuditEvent.objects.filter(object_type="accounts.apitoken").values_list("event", flat=True))
+    events = list(
+        AuditEvent.objects.filter(object_type="accounts.apitoken").values_list("event", flat=True)
+    )
     assert AuditEventType.TOKEN_CREATE in events
     # Use is audited once per interval, not once per request.
     assert events.count(AuditEventType.TOKEN_USE) == 1
@@ -39,7 +42,8 @@ def test_a_member_token_works_is_stored_hashed_and_audited(personas) -> None:
 def test_expired_and_revoked_tokens_are_refused(personas) -> None:
     token, key = tokens.token_create(actor=personas.owner, name="ERP", days=1)
     ApiToken.objects.filter(pk=token.pk).update(
-        created_at=timezone.now() - timedelta(days=2), expires_at=timezone.now() - timedelta(seconds=1)
+        created_at=timezone.now() - timedelta(days=2),
+        expires_at=timezone.now() - timedelta(seconds=1),
     )
     response = _api(key)
     assert response.status_code == 401
@@ -60,13 +64,18 @@ def test_staff_token_without_second_factor_or_with_expired_password_reveals_noth
     now = timezone.now()
     # A token made without the second factor (as every token was before) is refused.
     legacy = ApiToken.objects.create(
-        user=staff, name="old", prefix="tb_x", key_digest=tokens.digest("tb_legacy-key"),
-        created_at=now, expires_at=now + timedelta(hours=1), second_factor=False,
+        user=staff,
+        name="old",
+        prefix="tb_x",
+        key_digest=tokens.digest("tb_legacy-key"),
+        created_at=now,
+        expires_at=now + timedelta(hours=1),
+        second_factor=False,
     )
     assert legacy.pk
     assert _api("tb_legacy-key").status_code == 401
     # Staff cannot make one outside a verified session.
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         tokens.token_create(actor=staff, name="no otp", second_factor=False)
     token, key = tokens.token_create(actor=staff, name="with otp", second_factor=True)
     assert token.expires_at <= now + timedelta(seconds=settings.SESSION_COOKIE_AGE + 5)
@@ -76,7 +85,10 @@ def test_staff_token_without_second_factor_or_with_expired_password_reveals_noth
     )
     response = _api(key)
     assert response.status_code == 401
-    assert "expired" in response.json()["error"]["message"].lower() or "过期" in response.json()["error"]["message"]
+    assert (
+        "expired" in response.json()["error"]["message"].lower()
+        or "过期" in response.json()["error"]["message"]
+    )
 
 
 def test_tokens_are_made_and_revoked_on_my_account_page(personas, settings) -> None:

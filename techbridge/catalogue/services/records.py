@@ -15,8 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from techbridge.audit.models import AuditEventType
 from techbridge.audit import selectors as audit_selectors
+from techbridge.audit.models import AuditEventType
 from techbridge.audit.services import audit_record, audit_record_many, changed_fields
 from techbridge.catalogue import selectors
 from techbridge.catalogue.kinds import model_for

@@ -308,7 +308,10 @@ def test_a_reviewer_who_rewrote_a_record_cannot_approve_it(personas) -> None:
     record = _achievement(personas)
     services.record_submit(actor=personas.owner, record=record)
     services.record_update(
-        actor=personas.staff, record=record, expected_version=record.version, title="审核人改写的标题"
+        actor=personas.staff,
+        record=record,
+        expected_version=record.version,
+        title="审核人改写的标题",
     )
     record.refresh_from_db()
     with pytest.raises(TransitionError):

@@ -107,7 +107,10 @@ def test_a_member_changing_verified_fields_sends_the_organisation_back_to_verifi
     org = personas.org
     assert org.status == OrganisationStatus.VERIFIED
     organisation_update(
-        actor=personas.owner, organisation=org, expected_version=org.version, address="贵阳市观山湖区"
+        actor=personas.owner,
+        organisation=org,
+        expected_version=org.version,
+        address="贵阳市观山湖区",
     )
     org.refresh_from_db()
     assert org.status == OrganisationStatus.VERIFIED  # ordinary details need no re-check
@@ -121,6 +124,11 @@ def test_a_member_changing_verified_fields_sends_the_organisation_back_to_verifi
     ).exists()
     # Bureau staff correcting the same fields of another organisation keep it verified.
     other = personas.other_org
-    organisation_update(actor=personas.staff, organisation=other, expected_version=other.version, tier="科技型中小企业")
+    organisation_update(
+        actor=personas.staff,
+        organisation=other,
+        expected_version=other.version,
+        tier="科技型中小企业",
+    )
     other.refresh_from_db()
     assert other.status == OrganisationStatus.VERIFIED
