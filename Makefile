@@ -46,6 +46,7 @@ test: setup-test
 lint: setup-test
 	$(BIN)/ruff check techbridge benchmarks
 	$(BIN)/mypy techbridge
+	$(BIN)/lint-imports
 	$(BIN)/techbridge makemigrations --check --dry-run
 
 # Benchmarks print their figures next to a baseline measured in the same run.
@@ -67,4 +68,4 @@ bench-scheduler: setup-test
 	$(BIN)/python benchmarks/bench_scheduler.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -8,7 +8,7 @@ import contextlib
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -31,8 +31,12 @@ from techbridge.brokerage.models import (
     TechSquad,
     VisitLog,
 )
-from techbridge.brokerage.services._common import active, is_broker, is_bureau
-from techbridge.contracts.models import ContractStatus, TechnologyContract
+from techbridge.brokerage.services._common import is_broker, is_bureau
+from techbridge.contracts.selectors import registered_contracts
+from techbridge.core.actors import is_active_user
+
+if TYPE_CHECKING:
+    from techbridge.contracts.models import TechnologyContract
 
 
 def _total(contracts: QuerySet[TechnologyContract]) -> Decimal:
@@ -46,7 +50,7 @@ def _total(contracts: QuerySet[TechnologyContract]) -> Decimal:
 
 def deals_visible_to(user: Any) -> QuerySet[Deal]:
     qs = Deal.objects.select_related("enterprise", "supplier", "broker", "demand", "contract")
-    if not active(user):
+    if not is_active_user(user):
         return qs.none()
     if is_bureau(user):
         return qs
@@ -127,7 +131,7 @@ def my_deals(user: Any) -> QuerySet[Deal]:
 
 def recommendations_for_enterprise(user: Any) -> QuerySet[Recommendation]:
     """Recommendations on the user's organisation's demands."""
-    if not (active(user) and user.organisation_id and user.is_member):
+    if not (is_active_user(user) and user.organisation_id and user.is_member):
         return Recommendation.objects.none()
     return (
         Recommendation.objects.filter(demand__owner_id=user.organisation_id)
@@ -139,7 +143,7 @@ def recommendations_for_enterprise(user: Any) -> QuerySet[Recommendation]:
 def feedback_for_owner(user: Any) -> QuerySet[Recommendation]:
     """Recommendations of the user's organisation's resources with the enterprises'
     answers (the resource owner's feedback page)."""
-    if not (active(user) and user.organisation_id and user.is_member):
+    if not (is_active_user(user) and user.organisation_id and user.is_member):
         return Recommendation.objects.none()
     return (
         Recommendation.objects.filter(resource_owner_id=user.organisation_id)
@@ -152,7 +156,7 @@ def recommendations_visible_to(user: Any) -> QuerySet[Recommendation]:
     qs = Recommendation.objects.select_related(
         "demand", "demand__owner", "resource_owner", "broker"
     )
-    if not active(user):
+    if not is_active_user(user):
         return qs.none()
     if is_bureau(user):
         return qs
@@ -167,7 +171,7 @@ def recommendations_visible_to(user: Any) -> QuerySet[Recommendation]:
 def contacts_granted(user: Any, organisation_id: int) -> bool:
     """True when an accepted recommendation opened ``organisation_id``'s contacts to the
     user's organisation (either direction)."""
-    org = getattr(user, "organisation_id", None) if active(user) else None
+    org = getattr(user, "organisation_id", None) if is_active_user(user) else None
     if not org or not user.is_member:
         return False
     return ContactGrant.objects.filter(
@@ -194,7 +198,7 @@ def events_visible_to(user: Any) -> QuerySet[MatchmakingEvent]:
     """Published and closed events for everyone; drafts for their organiser and bureau."""
     qs = MatchmakingEvent.objects.all()
     condition = Q(status__in=[EventStatus.PUBLISHED, EventStatus.CLOSED])
-    if active(user):
+    if is_active_user(user):
         if is_bureau(user):
             return qs
         condition |= Q(organiser_id=user.pk)
@@ -202,14 +206,14 @@ def events_visible_to(user: Any) -> QuerySet[MatchmakingEvent]:
 
 
 def participant_of(user: Any, event: MatchmakingEvent) -> Participant | None:
-    if not (active(user) and user.organisation_id):
+    if not (is_active_user(user) and user.organisation_id):
         return None
     return Participant.objects.filter(event=event, organisation_id=user.organisation_id).first()
 
 
 def sees_participants(user: Any, event: MatchmakingEvent) -> bool:
     """Participants' details: registered participants, the organiser, bureau staff."""
-    if not active(user):
+    if not is_active_user(user):
         return False
     if is_bureau(user) or event.organiser_id == user.pk:
         return True
@@ -264,9 +268,7 @@ def event_report(event: MatchmakingEvent) -> EventReport:
     outcomes = Counter(dict(meetings.values_list("outcome").annotate(n=Count("id")).order_by()))
     deals = Deal.objects.filter(meeting__event=event)
     contract_ids = set(deals.exclude(contract=None).values_list("contract_id", flat=True))
-    registered = TechnologyContract.objects.filter(
-        pk__in=contract_ids, status=ContractStatus.REGISTERED
-    )
+    registered = registered_contracts().filter(pk__in=contract_ids)
     amount = _total(registered)
     requests = MeetingRequest.objects.filter(event=event)
     return EventReport(
@@ -322,9 +324,7 @@ def broker_performance(broker: Any) -> BrokerPerformance:
         deals.exclude(result="").values_list("result").annotate(n=Count("id")).order_by()
     )
     contract_ids = set(deals.exclude(contract=None).values_list("contract_id", flat=True))
-    registered = TechnologyContract.objects.filter(
-        pk__in=contract_ids, status=ContractStatus.REGISTERED
-    )
+    registered = registered_contracts().filter(pk__in=contract_ids)
     amount = _total(registered)
     return BrokerPerformance(
         broker=broker,
@@ -396,7 +396,7 @@ def visits_visible_to(user: Any) -> QuerySet[VisitLog]:
     qs = VisitLog.objects.select_related("station", "squad", "enterprise")
     if is_bureau(user):
         return qs
-    if active(user) and user.role == Role.STATION_STAFF:
+    if is_active_user(user) and user.role == Role.STATION_STAFF:
         return qs.filter(
             Q(station__organisation_id=user.organisation_id) | Q(station__members=user)
         ).distinct()

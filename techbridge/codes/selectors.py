@@ -192,6 +192,13 @@ def industry_label(code: str) -> str:
     return industry.name if industry is not None else code
 
 
+def industry_names(*, limit: int = 5000) -> list[str]:
+    """Distinct names of the current edition's industries ("稻谷种植" …), at most ``limit``:
+    words for the search tokeniser's domain dictionary."""
+    rows = Industry.objects.filter(edition=INDUSTRY_EDITION).order_by()
+    return list(rows.values_list("name", flat=True).distinct()[:limit])
+
+
 def industries(*, parent: str = "") -> QuerySet[Industry]:
     """Sections (no ``parent``) or the industries directly under ``parent``, by code."""
     qs = Industry.objects.filter(edition=INDUSTRY_EDITION)

@@ -13,21 +13,18 @@ from django.db.models import Q, QuerySet
 
 from techbridge.accounts.roles import Duty, Role
 from techbridge.contracts.models import ContractStatus, TechnologyContract
+from techbridge.core.actors import is_active_user
 
 EDITABLE_STATUSES = frozenset({ContractStatus.DRAFT, ContractStatus.RETURNED})
 
 
-def _active(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def is_registrar(user: Any) -> bool:
-    return _active(user) and user.role == Role.BUREAU_STAFF and user.has_duty(Duty.REGISTRAR)
+    return is_active_user(user) and user.role == Role.BUREAU_STAFF and user.has_duty(Duty.REGISTRAR)
 
 
 def sees_all_contracts(user: Any) -> bool:
     return (
-        _active(user)
+        is_active_user(user)
         and user.role == Role.BUREAU_STAFF
         and (user.has_duty(Duty.REGISTRAR) or user.has_duty(Duty.STATISTICIAN))
     )
@@ -35,7 +32,7 @@ def sees_all_contracts(user: Any) -> bool:
 
 def contracts_visible_to(user: Any) -> QuerySet[TechnologyContract]:
     qs = TechnologyContract.objects.all()
-    if not _active(user):
+    if not is_active_user(user):
         return qs.none()
     if sees_all_contracts(user):
         return qs
@@ -45,6 +42,13 @@ def contracts_visible_to(user: Any) -> QuerySet[TechnologyContract]:
             buyer_organisation_id=user.organisation_id
         )
     return qs.filter(condition)
+
+
+def registered_contracts() -> QuerySet[TechnologyContract]:
+    """Every registered (认定登记) contract, whoever asks: the population of market
+    statistics and of brokers' and events' results. Show only aggregates of it to people
+    who may not see the contracts themselves (``contracts_visible_to``)."""
+    return TechnologyContract.objects.filter(status=ContractStatus.REGISTERED)
 
 
 def contract_list(
@@ -117,7 +121,7 @@ def contract_flags(contract: TechnologyContract) -> list[str]:
 
 def is_seller_side(user: Any, contract: TechnologyContract) -> bool:
     return bool(
-        _active(user)
+        is_active_user(user)
         and contract.seller_organisation_id is not None
         and user.organisation_id == contract.seller_organisation_id
     )
@@ -130,7 +134,7 @@ def is_party(user: Any, contract: TechnologyContract) -> bool:
 
 def can_edit(user: Any, contract: TechnologyContract) -> bool:
     """Drafts and returned contracts: their creator or a member of the seller."""
-    if not _active(user) or contract.status not in EDITABLE_STATUSES:
+    if not is_active_user(user) or contract.status not in EDITABLE_STATUSES:
         return False
     return contract.created_by_id == user.pk or is_seller_side(user, contract)
 
@@ -138,7 +142,7 @@ def can_edit(user: Any, contract: TechnologyContract) -> bool:
 def can_submit(user: Any, contract: TechnologyContract) -> bool:
     """The seller side submits: a member of the seller organisation, or the broker who
     wrote the contract for it."""
-    if not _active(user) or contract.status not in EDITABLE_STATUSES:
+    if not is_active_user(user) or contract.status not in EDITABLE_STATUSES:
         return False
     if is_seller_side(user, contract):
         return True
@@ -151,4 +155,4 @@ def can_certify(user: Any, contract: TechnologyContract) -> bool:
 
 
 def can_create(user: Any) -> bool:
-    return _active(user) and (user.is_member or is_registrar(user))
+    return is_active_user(user) and (user.is_member or is_registrar(user))

@@ -24,8 +24,9 @@ not rise on structured signals alone (a candidate needs at least one matched ter
 
 from __future__ import annotations
 
-#: Field boosts inside the BM25 query: title > keywords > summary.
-FIELD_BOOSTS: dict[str, float] = {"title": 3.0, "keywords": 2.0, "summary": 1.0}
+#: Field boosts inside the BM25 query: title > keywords > summary. Defined in search (which
+#: must not import matching) and listed here with the other weights.
+from techbridge.search.weights import FIELD_BOOSTS as FIELD_BOOSTS
 
 TEXT = 10.0
 SAME_FIELD = 2.0

@@ -15,8 +15,10 @@ from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 
+from techbridge.search import follower
 from techbridge.search.backends import Filters, Hit, get_backend
 from techbridge.search.indexing import ensure_dictionary
+from techbridge.search.weights import FIELD_BOOSTS
 from techbridge.text import is_meaningful, tokenise_for_index
 
 MAX_QUERY_CHARS = 500
@@ -36,6 +38,7 @@ def query_tokens(text: str, *, max_chars: int = MAX_QUERY_CHARS) -> list[str]:
         )
     if not is_meaningful(text):
         return []
+    follower.start()  # a process that answers searches keeps its node's index following
     ensure_dictionary()
     # Index-mode tokens on both sides: the compound and its sub-words, so a query still
     # meets a record indexed before a word entered the dictionary (and the other way).
@@ -174,8 +177,6 @@ def search(
     region = region_filter(region)
     if not tokens:
         return SearchPage(results=[], total=0)
-    from techbridge.matching.weights import FIELD_BOOSTS
-
     found = get_backend().search(
         tokens,
         filters=Filters(kinds=kinds, technical_field=technical_field or "", region_prefix=region),

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import BigIntegerField, Count, F, IntegerField, QuerySet, Sum, Value
@@ -24,8 +24,11 @@ from django.utils.translation import gettext as _
 
 from techbridge.codes import selectors as codes
 from techbridge.codes.choices import ContractType, LegalPersonType, TechField
-from techbridge.contracts.models import ContractStatus, TechnologyContract
+from techbridge.contracts.selectors import registered_contracts as _registered
 from techbridge.core.money import from_fen
+
+if TYPE_CHECKING:
+    from techbridge.contracts.models import TechnologyContract
 
 GROUP_KEYS = (
     "field",
@@ -203,7 +206,7 @@ def _prefix_range(code: str) -> tuple[str, str]:
 def registered_contracts(filters: StatsFilter) -> QuerySet[TechnologyContract]:
     """Registered contracts matching the filter. Region prefixes become ranges
     (code >= '52' AND code < '53'), which both databases answer from an index."""
-    qs = TechnologyContract.objects.filter(status=ContractStatus.REGISTERED)
+    qs = _registered()
     if filters.date_from:
         qs = qs.filter(signed_on__gte=filters.date_from)
     if filters.date_to:

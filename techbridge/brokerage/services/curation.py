@@ -4,7 +4,7 @@ reason that the resource owner reads as feedback."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -23,9 +23,12 @@ from techbridge.brokerage.models import (
 from techbridge.brokerage.services._common import is_broker, is_member_of, members_of, tell
 from techbridge.catalogue import selectors as catalogue
 from techbridge.catalogue.kinds import RESOURCE_KINDS
-from techbridge.catalogue.models import Demand
+from techbridge.core.actors import Actor, actor_or_none
 from techbridge.core.exceptions import TransitionError
 from techbridge.notifications.models import NotificationKind
+
+if TYPE_CHECKING:
+    from techbridge.catalogue.models import Demand
 
 
 def _public_resource(kind: str, resource_id: int) -> Any:
@@ -42,7 +45,7 @@ def _public_resource(kind: str, resource_id: int) -> Any:
 @transaction.atomic
 def recommendation_create(
     *,
-    actor: Any,
+    actor: Actor,
     demand: Demand,
     resource_kind: str,
     resource_id: int,
@@ -64,7 +67,7 @@ def recommendation_create(
         resource_id=resource.pk,
         resource_title=str(resource)[:300],
         resource_owner_id=resource.owner_id,
-        broker=actor,
+        broker=actor_or_none(actor),
         note=(note or "").strip(),
         score=score,
     )
@@ -87,7 +90,9 @@ def recommendation_create(
     return reco
 
 
-def _answer(*, actor: Any, reco: Recommendation, to: str, extra: dict[str, Any]) -> Recommendation:
+def _answer(
+    *, actor: Actor, reco: Recommendation, to: str, extra: dict[str, Any]
+) -> Recommendation:
     if not is_member_of(actor, reco.demand.owner_id):
         raise PermissionDenied(_("Only the enterprise that posted the demand answers."))
     now = timezone.now()
@@ -105,7 +110,7 @@ def _answer(*, actor: Any, reco: Recommendation, to: str, extra: dict[str, Any])
 
 
 @transaction.atomic
-def recommendation_accept(*, actor: Any, recommendation: Recommendation) -> Recommendation:
+def recommendation_accept(*, actor: Actor, recommendation: Recommendation) -> Recommendation:
     """The enterprise accepts: a ContactGrant opens both sides' contacts to each other;
     the broker and the resource owner are notified."""
     reco = _answer(actor=actor, reco=recommendation, to=RecommendationStatus.ACCEPTED, extra={})
@@ -129,7 +134,7 @@ def recommendation_accept(*, actor: Any, recommendation: Recommendation) -> Reco
 
 @transaction.atomic
 def recommendation_decline(
-    *, actor: Any, recommendation: Recommendation, reason: str, text: str = ""
+    *, actor: Actor, recommendation: Recommendation, reason: str, text: str = ""
 ) -> Recommendation:
     """The enterprise declines with a reason from DeclineReason (``other`` needs text);
     the resource owner sees it on the feedback page."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,11 +15,14 @@ from techbridge.accounts.roles import Role
 from techbridge.audit.models import AuditEventType
 from techbridge.audit.services import audit_record, changed_fields
 from techbridge.brokerage.models import BrokerProfile, Station, TechSquad, VisitLog
-from techbridge.brokerage.services._common import active, is_bureau
-from techbridge.catalogue.models import Channel, Demand
-from techbridge.catalogue.services import demand_record_for_enterprise
+from techbridge.brokerage.services._common import is_bureau
+from techbridge.catalogue.services import Channel, demand_record_for_enterprise
 from techbridge.codes.choices import TechField
+from techbridge.core.actors import Actor, actor_or_none, is_active_user
 from techbridge.organisations.models import Organisation, OrganisationKind
+
+if TYPE_CHECKING:
+    from techbridge.catalogue.models import Demand
 
 PROFILE_FIELDS = (
     "agency",
@@ -32,11 +35,11 @@ PROFILE_FIELDS = (
 
 
 @transaction.atomic
-def broker_profile_save(*, actor: Any, broker: Any, **data: Any) -> BrokerProfile:
+def broker_profile_save(*, actor: Actor, broker: Any, **data: Any) -> BrokerProfile:
     """Create or edit a broker's profile (the broker or bureau staff)."""
     if broker.role != Role.BROKER:
         raise ValidationError(_("Profiles are kept for brokers only."))
-    if not (is_bureau(actor) or (active(actor) and actor.pk == broker.pk)):
+    if not (is_bureau(actor) or (is_active_user(actor) and actor.pk == broker.pk)):
         raise PermissionDenied
     data = {k: v for k, v in data.items() if k in PROFILE_FIELDS}
     fields = data.get("technical_fields")
@@ -63,7 +66,7 @@ def broker_profile_save(*, actor: Any, broker: Any, **data: Any) -> BrokerProfil
 
 @transaction.atomic
 def station_create(
-    *, actor: Any, organisation: Organisation, name: str = "", members: Sequence[Any] = ()
+    *, actor: Actor, organisation: Organisation, name: str = "", members: Sequence[Any] = ()
 ) -> Station:
     """Register a station organisation as a rapid-response station (bureau staff)."""
     if not is_bureau(actor):
@@ -83,17 +86,18 @@ def station_create(
 def station_of(user: Any) -> Station | None:
     """The station a station-staff user works for (their organisation's, or one they
     are a member of)."""
-    if not (active(user) and user.role == Role.STATION_STAFF):
+    if not (is_active_user(user) and user.role == Role.STATION_STAFF):
         return None
+    own = user.organisation_id
     return (
-        Station.objects.filter(organisation_id=user.organisation_id).first()
+        (Station.objects.filter(organisation_id=own).first() if own is not None else None)
         or Station.objects.filter(members=user).first()
     )
 
 
 @transaction.atomic
 def squad_create(
-    *, actor: Any, station: Station, name: str, members: Sequence[Any] = ()
+    *, actor: Actor, station: Station, name: str, members: Sequence[Any] = ()
 ) -> TechSquad:
     if not (is_bureau(actor) or station_of(actor) == station):
         raise PermissionDenied
@@ -109,7 +113,7 @@ def squad_create(
 @transaction.atomic
 def visit_create(
     *,
-    actor: Any,
+    actor: Actor,
     enterprise: Organisation,
     visited_on: dt.date,
     participants: str = "",
@@ -131,14 +135,14 @@ def visit_create(
         visited_on=visited_on,
         participants=(participants or "").strip(),
         notes=(notes or "").strip(),
-        recorded_by=actor,
+        recorded_by=actor_or_none(actor),
     )
     audit_record(AuditEventType.CREATE, actor=actor, obj=visit)
     return visit
 
 
 @transaction.atomic
-def visit_record_demand(*, actor: Any, visit: VisitLog, **data: Any) -> Demand:
+def visit_record_demand(*, actor: Actor, visit: VisitLog, **data: Any) -> Demand:
     """Record a demand collected on ``visit`` on the enterprise's behalf (catalogue's
     demand_record_for_enterprise; the enterprise confirms it before review)."""
     if station_of(actor) != visit.station:

@@ -1,5 +1,7 @@
-"""Catalogue services: every write goes through one of these functions."""
+"""Catalogue services: every write goes through one of these functions. ``Channel`` is the
+vocabulary of their ``channel=`` argument (how a demand reached the platform)."""
 
+from techbridge.catalogue.models import Channel
 from techbridge.catalogue.services.demands import (
     demand_confirm,
     demand_record_for_enterprise,
@@ -29,6 +31,7 @@ from techbridge.catalogue.services.records import (
 )
 
 __all__ = [
+    "Channel",
     "can_reveal",
     "demand_confirm",
     "demand_record_for_enterprise",
