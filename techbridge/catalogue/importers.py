@@ -29,13 +29,13 @@ from techbridge.catalogue.models import (
 from techbridge.catalogue.services.fields import clean_fields
 from techbridge.catalogue.services.records import records_publish_many
 from techbridge.codes.choices import IPType, TechField, TransferMode
-from techbridge.core.masking import mask_email, mask_name, mask_phone
+from techbridge.core.actors import Actor, actor_or_none
+from techbridge.core.masking import PERSONAL_FIELDS
 from techbridge.imports.base import Importer, Outcome, upsert
 from techbridge.imports.columns import (
     Column,
     amount,
-    choice,
-    choices_lookup,
+    choice_of,
     integer,
     iso_date,
     keywords,
@@ -46,7 +46,8 @@ from techbridge.search.indexing import index_on_commit
 
 
 def _choice(choices: Any, label: str) -> Callable[[Any], str]:
-    return choice(choices_lookup(choices), label)
+    # The label is translated when a message is made (imports.columns.unknown_choice).
+    return choice_of(choices, label)
 
 
 def _choice_list(choices: Any, label: str) -> Callable[[Any], list[str]]:
@@ -100,8 +101,9 @@ class CatalogueImporter(Importer):
 
     record_kind: ClassVar[str]
     own_columns: ClassVar[tuple[Column, ...]]
+    ignored_headers = ("status", "published_at")  # added by the export
 
-    def __init__(self, *, actor: Any, options: dict[str, Any] | None = None) -> None:
+    def __init__(self, *, actor: Actor, options: dict[str, Any] | None = None) -> None:
         super().__init__(actor=actor, options=options)
         self.default_owner: Organisation | None = None
         self._orgs: dict[str, Organisation] = {}
@@ -187,7 +189,7 @@ class CatalogueImporter(Importer):
 
     def extra_fields(self, cleaned: dict[str, Any]) -> None:
         """Fields set on new rows only (never compared)."""
-        if self.actor is not None and getattr(self.actor, "is_authenticated", False):
+        if actor_or_none(self.actor) is not None:
             cleaned["created_by"] = self.actor
 
     def natural_key(self, cleaned: dict[str, Any]) -> Hashable:
@@ -226,8 +228,10 @@ class CatalogueImporter(Importer):
     def after_commit(self, outcome: Outcome) -> None:
         # New drafts were never in the search index: only updated rows (possibly public)
         # and rows published by this import need the index to follow.
+        # Called once per chunk: take only what was published since the last call.
         pks = {o.pk for o in outcome.updated_objects}
         pks.update(self._published)
+        self._published = []
         for pk in sorted(pks):
             index_on_commit(self.record_kind, pk)
 
@@ -403,8 +407,6 @@ IMPORTERS = {
 
 # --- export -----------------------------------------------------------------------------
 
-PERSONAL = {"contact_name": mask_name, "contact_phone": mask_phone, "contact_email": mask_email}
-PERSONAL_EXPERT = {**PERSONAL, "phone": mask_phone, "email": mask_email}
 
 
 def export_rows(
@@ -416,7 +418,7 @@ def export_rows(
     importer = IMPORTERS[_plural(kind)]
     names = [c.name for c in importer.all_columns()]
     headers = [*names, "status", "published_at"]
-    masks = PERSONAL_EXPERT if kind == "expert" else PERSONAL
+    masks = PERSONAL_FIELDS
 
     def row(record: Any) -> list[Any]:
         reveal = user is not None and selectors.can_see_contacts(user, record)

@@ -16,12 +16,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from techbridge.audit.models import AuditEventType
 from techbridge.audit.services import audit_record_many
 from techbridge.codes import selectors as codes
 from techbridge.codes.choices import ContractType, IPType, LegalPersonType, TechField
-from techbridge.contracts import bulk, numbering
+from techbridge.contracts import bulk, fields, numbering
 from techbridge.contracts.models import (
     CHINA,
     ContractEvent,
@@ -30,8 +31,10 @@ from techbridge.contracts.models import (
     TechnologyContract,
 )
 from techbridge.contracts.validation import NEEDS_IP_TYPE, clean_country
+from techbridge.core.actors import Actor, actor_or_none
+from techbridge.core.events import record_event
 from techbridge.imports.base import Importer, Outcome
-from techbridge.imports.columns import Column, amount, choice, choices_lookup, iso_date, text
+from techbridge.imports.columns import Column, amount, choice_of, iso_date, text
 from techbridge.organisations.models import Organisation
 
 
@@ -48,18 +51,8 @@ def _code(value: Any) -> str:
     return str(value).strip().removesuffix(".0")
 
 
-def _legal_type(value: Any) -> str:
-    code = _code(value).zfill(3)
-    if code not in _LEGAL_TYPES:
-        lookup = _LEGAL_LABELS.get(str(value).strip())
-        if lookup is None:
-            raise ValidationError(_("Unknown legal-person type code %(code)s.") % {"code": value})
-        code = lookup
-    return code
-
-
-_LEGAL_TYPES = frozenset(LegalPersonType.values)
-_LEGAL_LABELS = {str(m.label): str(m.value) for m in LegalPersonType}
+# A code ("21" → "021") or its label (科研机构); an unknown one lists what is accepted.
+_legal_type = choice_of(LegalPersonType, gettext_lazy("legal-person type"), width=3)
 
 
 def _party_columns(side: str, zh: str) -> list[Column]:
@@ -82,7 +75,7 @@ class ContractImporter(Importer):
             "contract_type",
             ("type", "合同类型"),
             required=True,
-            parse=choice(choices_lookup(ContractType), _("contract type")),
+            parse=choice_of(ContractType, gettext_lazy("contract type")),
         ),
         *_party_columns("seller", "卖方"),
         *_party_columns("buyer", "买方"),
@@ -93,12 +86,12 @@ class ContractImporter(Importer):
             "technical_field",
             ("field", "技术领域"),
             required=True,
-            parse=choice(choices_lookup(TechField), _("technical field")),
+            parse=choice_of(TechField, gettext_lazy("technical field")),
         ),
         Column(
             "ip_type",
             ("知识产权类型",),
-            parse=choice(choices_lookup(IPType), _("IP type")),
+            parse=choice_of(IPType, gettext_lazy("IP type")),
         ),
     )
 
@@ -198,7 +191,7 @@ class ContractImporter(Importer):
         _widen_sqlite_cache()
         registered = [r for r in rows if r["registration_number"]]
         pending = [r for r in rows if not r["registration_number"]]
-        actor = self.actor if getattr(self.actor, "is_authenticated", False) else None
+        actor = actor_or_none(self.actor)
         existing = self._existing(registered)
         new = [r for r in registered if r["registration_number"] not in existing]
         outcome = Outcome(created=len(new))
@@ -238,12 +231,13 @@ class ContractImporter(Importer):
             # Amendments through a file are rare: the ordinary versioned save, an AMENDED
             # event with old and new values, and an audit row each.
             contract.save_versioned(expected_version=None, update_fields=diff)
-            ContractEvent.objects.create(
-                contract=contract,
-                kind=ContractEventKind.AMENDED,
+            record_event(
+                ContractEvent,
+                subject=contract,
                 actor=actor,
-                reason=_("Changed by an import"),
-                detail={"fields": {f: [before[f], _plain(getattr(contract, f))] for f in diff}},
+                kind=ContractEventKind.AMENDED,
+                note=_("Changed by an import"),
+                data={"fields": {f: [before[f], _plain(getattr(contract, f))] for f in diff}},
             )
         if changed:
             audit_record_many(
@@ -276,7 +270,7 @@ class ContractImporter(Importer):
                     found[contract.registration_number] = contract
         return found
 
-    def _apply_pending(self, rows: list[dict[str, Any]], *, actor: Any, dry_run: bool) -> Outcome:
+    def _apply_pending(self, rows: list[dict[str, Any]], *, actor: Actor, dry_run: bool) -> Outcome:
         outcome = Outcome()
         new = []
         for row in rows:
@@ -293,7 +287,7 @@ class ContractImporter(Importer):
             if exists:
                 outcome.unchanged += 1
             else:
-                new.append(TechnologyContract(**row, created_by=actor))
+                new.append(TechnologyContract(**row, created_by=actor_or_none(actor)))
         outcome.created = len(new)
         if new and not dry_run:
             TechnologyContract.objects.bulk_create(new, batch_size=500)
@@ -304,27 +298,7 @@ class ContractImporter(Importer):
         return outcome
 
 
-# Fields an import may change on a registered contract (by registration number).
-COMPARED_FIELDS = (
-    "name",
-    "contract_type",
-    "seller_organisation_id",
-    "seller_name",
-    "seller_country",
-    "seller_region",
-    "seller_type",
-    "buyer_organisation_id",
-    "buyer_name",
-    "buyer_country",
-    "buyer_region",
-    "buyer_type",
-    "signed_on",
-    "signed_month",
-    "contract_amount",
-    "technology_amount",
-    "technical_field",
-    "ip_type",
-)
+COMPARED_FIELDS = fields.IMPORT_COMPARED_FIELDS
 
 
 def _plain(value: Any) -> Any:
@@ -344,42 +318,8 @@ def _widen_sqlite_cache() -> None:
             cursor.execute("PRAGMA cache_size = -524288")
 
 
-EXPORT_HEADERS = [
-    "registration_number",
-    "name",
-    "type",
-    "seller",
-    "seller_region",
-    "seller_country",
-    "seller_type",
-    "buyer",
-    "buyer_region",
-    "buyer_country",
-    "buyer_type",
-    "signed_on",
-    "contract_amount",
-    "technology_amount",
-    "field",
-    "ip_type",
-]
-_EXPORT_FIELDS = [
-    "registration_number",
-    "name",
-    "contract_type",
-    "seller_name",
-    "seller_region",
-    "seller_country",
-    "seller_type",
-    "buyer_name",
-    "buyer_region",
-    "buyer_country",
-    "buyer_type",
-    "signed_on",
-    "contract_amount",
-    "technology_amount",
-    "technical_field",
-    "ip_type",
-]
+EXPORT_HEADERS = list(fields.EXPORT_HEADERS)
+_EXPORT_FIELDS = list(fields.EXPORT_FIELDS)
 
 
 def export_contracts(*, user: Any) -> tuple[list[str], Iterable[list[Any]]]:

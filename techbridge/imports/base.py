@@ -1,9 +1,9 @@
 """The importer interface every domain implements, and the upsert that most of them use.
 
 An importer names its columns, cleans one row into model field values (cross-field
-checks, lookups), gives each row a natural key, and applies a whole validated file. The
-service (imports.services.import_file) does the reading, the error report and the
-all-or-nothing transaction around it.
+checks, lookups), gives each row a natural key, and applies validated rows chunk by
+chunk. The service (imports.services.import_file) does the reading, the error report and
+the chunked, resumable write around it (ADR 0006).
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ class Outcome:
 class Importer:
     kind: ClassVar[str]
     columns: ClassVar[Sequence[Column]]
+    # Headers an export writes that an import reads past (status, published_at); any
+    # other header no column knows is refused.
+    ignored_headers: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, actor: Any, options: dict[str, Any] | None = None) -> None:
         self.actor = actor
@@ -49,10 +52,14 @@ class Importer:
         return cleaned.get("external_id")
 
     def apply(self, rows: list[dict[str, Any]], *, dry_run: bool) -> Outcome:
+        """Write one chunk of validated rows (called once per chunk, each in its own
+        transaction). Must be idempotent by natural key: a re-run of the same file after
+        an interruption finds the earlier chunks' rows and leaves them unchanged."""
         raise NotImplementedError
 
     def after_commit(self, outcome: Outcome) -> None:
-        """Side effects once the rows are committed (search index, notifications)."""
+        """Side effects once a chunk's rows are committed (search index, notifications);
+        ``outcome`` is that chunk's."""
 
 
 def upsert(

@@ -3,6 +3,7 @@ and how to parse a cell. Parsers raise ValidationError with a message for the us
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -11,9 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from techbridge.core.money import parse_amount
+from techbridge.core.money import parse_amount, parse_json_amount
 
 Parser = Callable[[Any], Any]
 
@@ -51,22 +53,48 @@ def _norm_header(text: str) -> str:
     return re.sub(r"[\s_\-（）()]+", "", str(text)).lower()
 
 
-def map_headers(headers: Iterable[str], columns: Sequence[Column]) -> HeaderMap:
-    """Match the file's headers to columns, ignoring case, spaces, '_' and brackets."""
+def map_headers(
+    headers: Iterable[str], columns: Sequence[Column], ignored: Iterable[str] = ()
+) -> HeaderMap:
+    """Match the file's headers to columns, ignoring case, spaces, '_' and brackets.
+    Headers in ``ignored`` (columns an export adds, such as status) are neither mapped
+    nor unknown; any other header no column knows is listed in ``unknown``."""
     lookup: dict[str, str] = {}
     for column in columns:
         for header in column.headers():
             lookup.setdefault(_norm_header(header), column.name)
+    skip = {_norm_header(h) for h in ignored}
     by_field: dict[str, str] = {}
     unknown: list[str] = []
     for header in headers:
         name = lookup.get(_norm_header(header))
         if name is None:
-            if header:
+            if header and _norm_header(header) not in skip:
                 unknown.append(header)
         else:
             by_field.setdefault(name, header)
     return HeaderMap(by_field=by_field, unknown=unknown)
+
+
+def unknown_column_message(header: str, columns: Sequence[Column]) -> str:
+    """Why a column is refused: its name, the closest known name (a typo is the usual
+    cause) and every accepted name, so the user can fix the file without the manual."""
+    names = [c.name for c in columns]
+    by_norm: dict[str, str] = {}
+    for column in columns:
+        for alias in column.headers():
+            by_norm.setdefault(_norm_header(alias), column.name)
+    close = difflib.get_close_matches(_norm_header(header), list(by_norm), n=1, cutoff=0.7)
+    values = {"h": header, "known": ", ".join(names)}
+    if close:
+        return _(
+            "Unknown column 「%(h)s」 (did you mean %(guess)s?); accepted: %(known)s "
+            "(or their Chinese headers, see docs/import-formats.md)."
+        ) % {**values, "guess": by_norm[close[0]]}
+    return _(
+        "Unknown column 「%(h)s」; accepted: %(known)s "
+        "(or their Chinese headers, see docs/import-formats.md)."
+    ) % values
 
 
 # --- parsers ------------------------------------------------------------------------------
@@ -99,6 +127,9 @@ def keywords(value: Any) -> list[str]:
 
 
 def amount(value: Any) -> Decimal:
+    if isinstance(value, Decimal):
+        # A JSON number (JSONL is read with parse_float=Decimal): judged as written.
+        return parse_json_amount(value)
     if isinstance(value, float):
         # Spreadsheets hand over numbers as floats; accept only those that are exact in fen.
         text_value = repr(value)
@@ -142,21 +173,63 @@ def iso_date(value: Any) -> date:
         raise ValidationError(_("Not a valid date: %(v)s") % {"v": value}) from exc
 
 
-def choice(options: dict[str, str], label: str) -> Parser:
-    """Accept a code or any of its labels (Chinese or English), case-insensitive."""
+def _listing(items: Iterable[str]) -> str:
+    return ("、" if (translation.get_language() or "").startswith("zh") else ", ").join(items)
+
+
+def unknown_choice(label: Any, value: Any, accepted: Iterable[str]) -> ValidationError:
+    """The one message for a value that no code or label matches — never "required":
+    the column, the value as written and what is accepted, in the user's language."""
+    return ValidationError(
+        _("Unknown %(label)s 「%(v)s」; accepted: %(known)s")
+        % {"label": _(str(label)), "v": str(value).strip(), "known": _listing(accepted)}
+    )
+
+
+def choice(
+    options: dict[str, str],
+    label: Any,
+    accepted: Callable[[], Iterable[str]] | None = None,
+) -> Parser:
+    """Accept a code or any of its labels (Chinese or English), case-insensitive.
+    ``label`` may be lazy (it is rendered when a message is made); ``accepted`` gives the
+    labels to list in that message (default: the codes)."""
     lookup = {k.lower(): v for k, v in options.items()}
 
     def parse(value: Any) -> str:
         key = str(value).strip().lower()
         if key in lookup:
             return lookup[key]
-        known = sorted(set(options.values()))
-        raise ValidationError(
-            _("Unknown %(label)s %(v)s; use one of: %(known)s")
-            % {"label": label, "v": value, "known": ", ".join(known)}
-        )
+        shown = accepted() if accepted is not None else sorted(set(options.values()))
+        raise unknown_choice(label, value, shown)
 
     return parse
+
+
+def choice_of(choices: Any, label: Any, *, width: int = 0) -> Parser:
+    """A parser for a TextChoices class: its codes or labels; ``width`` pads numeric
+    codes with zeros (legal-person types are "021", spreadsheets drop the 0)."""
+    lookup = choices_lookup(choices)
+    one = choice(lookup, label, lambda: accepted_labels(choices))
+
+    def parse(value: Any) -> str:
+        text_value = str(value).strip().removesuffix(".0")
+        if width and text_value.isdigit():
+            text_value = text_value.zfill(width)
+        return one(text_value)
+
+    return parse
+
+
+def accepted_labels(choices: Any) -> list[str]:
+    """Labels in the active language; a label that is not itself a readable code shows
+    its code too in non-Chinese messages (``发明专利 (invention_patent)``)."""
+    zh = (translation.get_language() or "").startswith("zh")
+    shown = []
+    for member in choices:
+        label, code = str(member.label), str(member.value)
+        shown.append(label if zh or label == code else f"{label} ({code})")
+    return shown
 
 
 def choices_lookup(choices: Any) -> dict[str, str]:

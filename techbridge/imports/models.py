@@ -1,4 +1,5 @@
-"""Import runs: what was imported, from which file (hash), by whom, with what result."""
+"""Import runs: what was imported, from which file (hash), by whom, with what result,
+and how far a chunked write has got."""
 
 from __future__ import annotations
 
@@ -33,6 +34,15 @@ class ImportRun(models.Model):
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    # Progress of the chunked write (ADR 0006): rows and chunks committed so far, the
+    # process doing it and when it last showed signs of life, so that a killed run is
+    # found (mark_stale_runs_failed) and the message says where a re-run resumes.
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    chunks_done = models.PositiveIntegerField(_("chunks written"), default=0)
+    pid = models.PositiveIntegerField(_("process id"), null=True, blank=True)
+    host = models.CharField(_("host"), max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)
 
     class Meta:
         verbose_name = _("import run")

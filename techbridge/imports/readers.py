@@ -1,5 +1,12 @@
 """Reading tabular files: CSV (UTF-8 with or without BOM, GB18030 — detected), XLSX and
-JSONL. Each row comes out as (row number as the user sees it, {header: value})."""
+JSONL. Each row comes out as (row number as the user sees it, {header: value}).
+
+CSV and XLSX have one header row for the whole file; a JSONL line names its own keys, and
+real files leave optional keys out, so each line's keys are its headers (``Table.header``
+is None). JSON numbers (and NaN/Infinity) are read as exact decimals that keep their
+text (``core.money.JSONNumber``), so an amount is judged by what the file holds, never
+by a float.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +14,30 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+from techbridge.core.money import JSONNumber
 
 FORMATS = ("csv", "xlsx", "jsonl")
 
 
 class FileFormatError(Exception):
     """The file as a whole cannot be read (wrong format, encoding, no header)."""
+
+
+Rows = Iterator[tuple[int, dict[str, Any]]]
+
+
+@dataclass
+class Table:
+    """A file opened for reading: its header row (None for JSONL) and its data rows."""
+
+    header: list[str] | None
+    rows: Rows
 
 
 def detect_format(path: Path) -> str:
@@ -53,7 +74,7 @@ def decode_text(raw: bytes) -> str:
     return str(best)
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_table(path: Path) -> Table:
     text = decode_text(path.read_bytes())
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
@@ -62,13 +83,17 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     if not header:
         raise FileFormatError(_("The file is empty or has no header row."))
     names = [h.strip() for h in header]
-    for number, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        yield number, dict(zip(names, values, strict=False))
+
+    def rows() -> Rows:
+        for number, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            yield number, dict(zip(names, values, strict=False))
+
+    return Table(names, rows())
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _xlsx_table(path: Path) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -77,30 +102,42 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise FileFormatError(_("The file is not a readable XLSX workbook.")) from exc
     try:
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
+        cells = sheet.iter_rows(values_only=True)
+        header = next(cells, None)
         if not header:
             raise FileFormatError(_("The file is empty or has no header row."))
-        names = [str(h).strip() if h is not None else "" for h in header]
-        for number, values in enumerate(rows, start=2):
-            if values is None or all(v is None or str(v).strip() == "" for v in values):
-                continue
-            yield (
-                number,
-                {name: ("" if v is None else v) for name, v in zip(names, values, strict=False)},
-            )
-    finally:
+    except BaseException:
         workbook.close()
+        raise
+    names = [str(h).strip() if h is not None else "" for h in header]
+
+    def rows() -> Rows:
+        try:
+            for number, values in enumerate(cells, start=2):
+                if values is None or all(v is None or str(v).strip() == "" for v in values):
+                    continue
+                yield (
+                    number,
+                    {n: ("" if v is None else v) for n, v in zip(names, values, strict=False)},
+                )
+        finally:
+            workbook.close()
+
+    return Table(names, rows())
 
 
-def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _jsonl_rows(path: Path) -> Rows:
     with path.open("rb") as fh:
         for number, raw in enumerate(fh, start=1):
             line = raw.strip()
             if not line:
                 continue
             try:
-                value = json.loads(line.decode("utf-8-sig"))
+                # Never a float: 1234567.89 stays exact, and "1e10" stays visible as
+                # written, so the amount check refuses it like the string "1e10".
+                value = json.loads(
+                    line.decode("utf-8-sig"), parse_float=JSONNumber, parse_constant=JSONNumber
+                )
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise FileFormatError(
                     _("Line %(n)d is not valid JSON: %(e)s") % {"n": number, "e": exc}
@@ -110,10 +147,15 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             yield number, value
 
 
-def read_rows(path: Path, fmt: str | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+def open_table(path: Path, fmt: str | None = None) -> Table:
+    """Open a file; the header of CSV/XLSX is read (and checked) at once."""
     fmt = fmt or detect_format(path)
     if fmt == "csv":
-        return _csv_rows(path)
+        return _csv_table(path)
     if fmt == "xlsx":
-        return _xlsx_rows(path)
-    return _jsonl_rows(path)
+        return _xlsx_table(path)
+    return Table(None, _jsonl_rows(path))
+
+
+def read_rows(path: Path, fmt: str | None = None) -> Rows:
+    return open_table(path, fmt).rows

@@ -8,10 +8,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from techbridge.codes import selectors as codes
+from techbridge.codes.choices import LegalPersonType, OrgTier
 from techbridge.imports.base import Importer, Outcome, upsert
-from techbridge.imports.columns import Column, choice, choices_lookup, text
+from techbridge.imports.columns import Column, choice_of, text
 from techbridge.organisations.models import Organisation, OrganisationKind
 from techbridge.organisations.uscc import clean_uscc
 
@@ -38,6 +40,7 @@ def _industry(value: Any) -> str:
 
 class OrganisationImporter(Importer):
     kind = "organisations"
+    ignored_headers = ("status",)  # written by the export, never imported
     columns = (
         Column("external_id", ("外部编号", "编号", "id"), required=True, parse=text(64)),
         Column("name", ("名称", "单位名称", "机构名称"), required=True, parse=text(200)),
@@ -45,13 +48,19 @@ class OrganisationImporter(Importer):
             "kind",
             ("类型", "单位类型", "机构类型"),
             required=True,
-            parse=choice(choices_lookup(OrganisationKind), _("kind")),
+            parse=choice_of(OrganisationKind, gettext_lazy("kind")),
         ),
         Column("uscc", ("统一社会信用代码", "信用代码"), parse=_uscc, default=None),
         Column("region_code", ("region", "地区", "行政区划代码", "所在地区"), parse=_region),
         Column("industry_code", ("industry", "行业", "行业代码"), parse=_industry),
-        Column("legal_person_type", ("法人类型", "法人类型代码"), parse=text(3)),
-        Column("tier", ("层级", "企业层级"), parse=text(20)),
+        Column(
+            "legal_person_type",
+            ("法人类型", "法人类型代码"),
+            parse=choice_of(LegalPersonType, gettext_lazy("legal-person type"), width=3),
+        ),
+        Column(
+            "tier", ("层级", "企业层级"), parse=choice_of(OrgTier, gettext_lazy("tier"))
+        ),
         Column("address", ("地址",), parse=text(300)),
         Column("description", ("简介", "描述"), parse=text(5000)),
     )

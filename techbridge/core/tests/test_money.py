@@ -47,3 +47,46 @@ def test_amount_form_field_parses_valid_and_refuses_bad_input() -> None:
     assert field.clean("1234567.89") == Decimal("1234567.89")
     with pytest.raises(ValidationError):
         field.clean("12,345.678")
+
+
+@pytest.mark.parametrize(
+    ("number", "fragment"),
+    [
+        (Decimal("1e10"), "not a valid decimal"),
+        (Decimal("1.5E3"), "not a valid decimal"),
+        (Decimal("NaN"), "not a valid decimal"),
+        (Decimal("Infinity"), "not a valid decimal"),
+        (Decimal("1.234"), "at most 2 decimal"),
+        (Decimal("-1"), "greater than zero"),
+        (1.5, "floating-point"),
+    ],
+)
+def test_json_number_amounts_are_judged_as_written(number: object, fragment: str) -> None:
+    """Issue 9 item 9: a JSON number read as Decimal keeps its exponent, so it is refused
+    exactly like the same text in a string."""
+    from techbridge.core.money import parse_json_amount
+
+    with pytest.raises(ValidationError) as info:
+        parse_json_amount(number)
+    assert fragment in " ".join(info.value.messages)
+
+
+def test_json_plain_numbers_stay_exact() -> None:
+    from techbridge.core.money import parse_json_amount
+
+    assert parse_json_amount(Decimal("1234567.89")) == Decimal("1234567.89")
+    assert parse_json_amount(1234567) == Decimal("1234567.00")
+    assert parse_json_amount("1234567.89") == Decimal("1234567.89")
+
+
+@pytest.mark.parametrize("literal", ["10000000000.0e0", "1e-2", "1E+3", "NaN", "1.0E1"])
+def test_json_numbers_keep_the_text_they_were_written_as(literal: str) -> None:
+    import json
+
+    from techbridge.core.money import JSONNumber, parse_json_amount
+
+    value = json.loads(f'{{"a": {literal}}}', parse_float=JSONNumber, parse_constant=JSONNumber)
+    with pytest.raises(ValidationError):
+        parse_json_amount(value["a"])
+    exact = json.loads('{"a": 1234567.89}', parse_float=JSONNumber)["a"]
+    assert parse_json_amount(exact) == Decimal("1234567.89")
