@@ -298,9 +298,17 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: every endpoint that is public says so explicitly.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON numbers as exact decimals, never floats: 1e10 stays "1e10" for the amount
+    # check instead of becoming "10000000000.0" (techbridge/core/api_money.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "techbridge.core.api_money.DecimalJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "techbridge.core.api.Pagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus the error answers every operation can give (core/api_schema.py).
+    "DEFAULT_SCHEMA_CLASS": "techbridge.core.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "techbridge.core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -312,6 +320,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The API is JSON; form encodings still parse but are not part of the contract.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # One path per catalogue kind and action instead of {kind}/{action} (core/api_schema.py).
+    "PREPROCESSING_HOOKS": ["techbridge.core.api_schema.expand_schema_variants"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

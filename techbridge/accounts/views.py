@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from techbridge.accounts import otp, selectors, services, tokens
-from techbridge.accounts.access import role_required
+from techbridge.accounts.access import get_visible_or_404, role_required
 from techbridge.accounts.forms import (
     AccountCreateForm,
     LinkSetPasswordForm,
@@ -152,7 +152,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    # Someone else's token: 404 like a missing one, but the probe is audited.
+    mine = ApiToken.objects.filter(user_id=request.user.pk or 0)  # login_required: a pk
+    token = get_visible_or_404(mine, pk, request.user)
     tokens.token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token has been revoked."))
     return redirect("accounts:me")

@@ -10,13 +10,13 @@ from django.db import models
 
 from techbridge.audit.models import AuditEvent, AuditEventType, AuditResult
 from techbridge.core import context
+from techbridge.core.actors import Actor, actor_or_none
 from techbridge.core.logging import escape_control
 
 
-def _label(actor: Any) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return ""
-    return str(actor.get_username())[:150]
+def _label(actor: Actor) -> str:
+    user = actor_or_none(actor)
+    return "" if user is None else str(user.get_username())[:150]
 
 
 def _object_fields(obj: models.Model | None) -> dict[str, str]:
@@ -32,7 +32,7 @@ def _object_fields(obj: models.Model | None) -> dict[str, str]:
 def build_audit_row(
     event: AuditEventType | str,
     *,
-    actor: Any,
+    actor: Actor,
     obj: models.Model | None,
     result: AuditResult | str,
     detail: dict[str, Any] | None,
@@ -50,9 +50,8 @@ def build_audit_row(
         fields["object_id"] = str(object_id)[:64]
     if object_repr is not None:
         fields["object_repr"] = escape_control(object_repr)[:200]
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent(
-        actor=actor if authenticated else None,
+        actor=actor_or_none(actor),
         actor_label=_label(actor),
         source_address=info.source_address,
         request_id=info.request_id if info.request_id != "-" else "",
@@ -67,7 +66,7 @@ def build_audit_row(
 def audit_record(
     event: AuditEventType | str,
     *,
-    actor: Any = None,
+    actor: Actor = None,
     obj: models.Model | None = None,
     result: AuditResult | str = AuditResult.SUCCESS,
     detail: dict[str, Any] | None = None,
@@ -94,7 +93,7 @@ def audit_record(
 def audit_record_many(
     event: AuditEventType | str,
     *,
-    actor: Any,
+    actor: Actor,
     objects: Iterable[models.Model],
     detail: dict[str, Any] | None = None,
     batch_size: int = 2000,

@@ -51,7 +51,7 @@ class DealAdmin(RoleAdminMixin, admin.ModelAdmin):
 
 @admin.register(DealEvent)
 class DealEventAdmin(RoleAdminMixin, admin.ModelAdmin):
-    list_display = ("deal", "kind", "from_stage", "to_stage", "actor", "at")
+    list_display = ("deal", "kind", "from_state", "to_state", "actor", "at")
 
 
 @admin.register(MatchmakingEvent)

@@ -19,12 +19,14 @@ from techbridge.brokerage.models import (
     OPEN_STAGES,
     Deal,
     DealEvent,
+    DealResult,
+    DealStage,
     DeclineReason,
     MatchmakingEvent,
     Recommendation,
 )
 from techbridge.catalogue import selectors as catalogue
-from techbridge.core.api import Pagination
+from techbridge.core.api import Pagination, StrictCharField
 
 
 class DealOutput(serializers.ModelSerializer):
@@ -66,6 +68,9 @@ class DealOutput(serializers.ModelSerializer):
 
 class DealEventOutput(serializers.ModelSerializer):
     kind = serializers.CharField()  # DealEventKind value
+    # The API keeps its names for the event base's from_state / to_state.
+    from_stage = serializers.CharField(source="from_state")
+    to_stage = serializers.CharField(source="to_state")
 
     class Meta:
         model = DealEvent
@@ -81,7 +86,7 @@ class DealDetailOutput(DealOutput):
 
 class MoveInput(serializers.Serializer):
     to_stage = serializers.ChoiceField(choices=list(OPEN_STAGES), required=False)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True)
     version = serializers.IntegerField(required=False)
 
 
@@ -109,15 +114,15 @@ class RecommendationOutput(serializers.ModelSerializer):
 
 class RecommendationInput(serializers.Serializer):
     demand = serializers.IntegerField()
-    resource_kind = serializers.CharField(max_length=16)
+    resource_kind = StrictCharField(max_length=16)
     resource_id = serializers.IntegerField()
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True)
 
 
 class AnswerInput(serializers.Serializer):
     accept = serializers.BooleanField()
     reason = serializers.ChoiceField(choices=DeclineReason.choices, required=False)
-    text = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    text = StrictCharField(max_length=2000, required=False, allow_blank=True)
 
 
 class EventOutput(serializers.ModelSerializer):
@@ -147,14 +152,33 @@ class ScheduleRowOutput(serializers.Serializer):
     outcome = serializers.CharField()
 
 
+class DealQuery(serializers.Serializer):
+    stage = serializers.ChoiceField(
+        choices=[*DealStage.values, *DealResult.values],
+        required=False,
+        allow_blank=True,
+        help_text="a stage, or won / lost for closed deals",
+    )
+    field = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, help_text="technical field code"
+    )
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="title or enterprise"
+    )
+
+
 class DealListApi(APIView):
-    @extend_schema(responses=DealOutput(many=True))
+    pagination_class = Pagination
+
+    @extend_schema(parameters=[DealQuery], responses=DealOutput(many=True))
     def get(self, request: Request) -> Response:
+        params = DealQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
         qs = selectors.deal_list(
             user=request.user,
-            stage=request.query_params.get("stage", ""),
-            field=request.query_params.get("field", ""),
-            q=request.query_params.get("q", "")[:100],
+            stage=params.validated_data.get("stage", ""),
+            field=params.validated_data.get("field", ""),
+            q=params.validated_data.get("q", ""),
         )
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
@@ -188,6 +212,8 @@ class DealMoveApi(APIView):
 
 
 class RecommendationListApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(responses=RecommendationOutput(many=True))
     def get(self, request: Request) -> Response:
         qs = selectors.recommendations_visible_to(request.user).order_by("-created_at", "-id")
@@ -236,6 +262,7 @@ class RecommendationAnswerApi(APIView):
 
 class EventListApi(APIView):
     permission_classes = [AllowAny]
+    pagination_class = Pagination
 
     @extend_schema(responses=EventOutput(many=True))
     def get(self, request: Request) -> Response:

@@ -73,5 +73,5 @@ class SolutionProposalAdmin(RoleAdminMixin, admin.ModelAdmin):
 
 @admin.register(RecordEvent)
 class RecordEventAdmin(RoleAdminMixin, admin.ModelAdmin):
-    list_display = ("kind", "record_id", "from_status", "to_status", "actor", "at")
-    list_filter = ("kind", "to_status")
+    list_display = ("record_kind", "record_id", "kind", "from_state", "to_state", "actor", "at")
+    list_filter = ("record_kind", "kind", "to_state")

@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.request import Request
@@ -17,19 +17,14 @@ from rest_framework.views import APIView
 
 from techbridge.accounts.access import deny, get_visible_or_404
 from techbridge.catalogue import selectors, services
-from techbridge.catalogue.kinds import KINDS
-from techbridge.catalogue.models import Demand, Expert, SolutionProposal
-from techbridge.catalogue.services.fields import EDITABLE, LISTS, MONEY
-from techbridge.core.api import Pagination
-from techbridge.core.masking import mask_email, mask_name, mask_phone
+from techbridge.catalogue.kinds import KINDS, PLURALS
+from techbridge.catalogue.models import Demand, Expert, SolutionProposal, Status
+from techbridge.catalogue.services.fields import CHOICES, EDITABLE, LISTS, MONEY, REQUIRED
+from techbridge.core.api import Pagination, StrictCharField
+from techbridge.core.api_money import AmountInputField
+from techbridge.core.api_schema import AutoSchema
+from techbridge.core.masking import PERSONAL_FIELDS
 
-PERSONAL = {
-    "contact_name": mask_name,
-    "contact_phone": mask_phone,
-    "contact_email": mask_email,
-    "phone": mask_phone,
-    "email": mask_email,
-}
 READ_ONLY = ["id", "status", "published_at", "owner", "owner_name", "version", "created_at"]
 READ_ONLY += ["updated_at", "url"]
 
@@ -42,7 +37,7 @@ class _RecordOutput(serializers.ModelSerializer):
         data = super().to_representation(instance)
         user = self.context["request"].user
         reveal = selectors.can_see_contacts(user, instance)
-        for name, mask in PERSONAL.items():
+        for name, mask in PERSONAL_FIELDS.items():
             if name in data and data[name] and not reveal:
                 data[name] = mask(data[name])
         if isinstance(instance, Demand) and not selectors.can_see_demand_detail(user, instance):
@@ -78,18 +73,26 @@ def output_serializer(kind: str) -> type[serializers.ModelSerializer]:
 
 
 @cache
-def input_serializer(kind: str) -> type[serializers.Serializer]:
+def input_serializer(kind: str, *, creating: bool = False) -> type[serializers.Serializer]:
+    """The body of a PATCH (every field optional, ``version`` required) or, ``creating``,
+    of a POST (the kind's required fields required, no version)."""
     model = KINDS[kind]
     attrs: dict[str, Any] = {"__module__": __name__}
+    required = set(REQUIRED[kind]) if creating else set()
     for name in EDITABLE[kind]:
         field = model._meta.get_field(name)
-        if name in MONEY:
-            attrs[name] = serializers.CharField(
-                required=False, allow_null=True, allow_blank=True, max_length=40
+        if name in required:
+            attrs[name] = (
+                serializers.ChoiceField(choices=CHOICES[name].choices)
+                if name in CHOICES
+                else StrictCharField(max_length=getattr(field, "max_length", None) or 20000)
             )
+            continue
+        if name in MONEY:
+            attrs[name] = AmountInputField(required=False, allow_null=True, allow_blank=True)
         elif name in LISTS:
             attrs[name] = serializers.ListField(
-                child=serializers.CharField(max_length=200), required=False, max_length=200
+                child=StrictCharField(max_length=200), required=False, max_length=200
             )
         elif name in ("confidential", "price_negotiable"):
             attrs[name] = serializers.BooleanField(required=False)
@@ -97,21 +100,28 @@ def input_serializer(kind: str) -> type[serializers.Serializer]:
             attrs[name] = serializers.IntegerField(required=False, allow_null=True)
         elif name in ("deadline", "expires_on"):
             attrs[name] = serializers.DateField(required=False, allow_null=True)
+        elif name in CHOICES:
+            attrs[name] = serializers.ChoiceField(
+                choices=CHOICES[name].choices, required=False, allow_blank=True
+            )
         else:
-            attrs[name] = serializers.CharField(
+            attrs[name] = StrictCharField(
                 required=False,
                 allow_blank=True,
                 allow_null=name == "external_id",
                 max_length=getattr(field, "max_length", None) or 20000,
             )
-    attrs["version"] = serializers.IntegerField(
-        required=False, help_text="The version you edited; a stale one answers 409."
-    )
-    return type(f"{model.__name__}Input", (serializers.Serializer,), attrs)
+    if not creating:
+        # Required: a PATCH without it would overwrite whatever was saved meanwhile.
+        attrs["version"] = serializers.IntegerField(
+            min_value=1, help_text="The version you edited; a stale one answers 409."
+        )
+    name = f"{model.__name__}{'Create' if creating else 'Update'}Input"
+    return type(name, (serializers.Serializer,), attrs)
 
 
-def _input(kind: str, request: Request) -> dict[str, Any]:
-    serializer = input_serializer(kind)(data=request.data)
+def _input(kind: str, request: Request, *, creating: bool = False) -> dict[str, Any]:
+    serializer = input_serializer(kind, creating=creating)(data=request.data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
@@ -121,47 +131,130 @@ def _require_login(request: Request) -> None:
         raise NotAuthenticated()
 
 
-LIST_PARAMETERS = [
-    OpenApiParameter("q", str, description="words in the title or name"),
-    OpenApiParameter("field", str, description="technical field code"),
-    OpenApiParameter("region", str, description="region code (prefix match: 520000 → 52…)"),
-    OpenApiParameter("trl", int, description="minimum TRL (achievements)"),
-    OpenApiParameter("status", str),
-    OpenApiParameter("org", int, description="owner organisation id"),
-    OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
-]
+class RecordQuery(serializers.Serializer):
+    """List filters. A well-formed code that matches nothing (an unknown region or field)
+    lists nothing; a malformed one is a 400 naming the parameter."""
+
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="words in the title or name"
+    )
+    field = serializers.CharField(
+        required=False, allow_blank=True, max_length=32, help_text="technical field code"
+    )
+    region = serializers.RegexField(
+        r"^(\d{2}|\d{4}|\d{6})$",
+        required=False,
+        allow_blank=True,
+        help_text="GB/T 2260 code or prefix: 520000 or 52 → all of 52…, 520100 or 5201 → "
+        "5201…, 520115 exactly",
+    )
+    trl = serializers.IntegerField(
+        required=False, min_value=1, max_value=9, help_text="minimum TRL (achievements)"
+    )
+    status = serializers.ChoiceField(choices=Status.choices, required=False, allow_blank=True)
+    org = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="owner organisation id"
+    )
+    sort = serializers.ChoiceField(
+        choices=list(selectors.SORTS), required=False, allow_blank=True, help_text="default new"
+    )
+
+
+class RecordSchema(AutoSchema):
+    """One operation per kind (and action), with that kind's serializers: the views serve
+    every kind from one URL pattern, so the schema reads the kind from the view's
+    ``schema_kind`` that core.api_schema.expand_schema_variants sets."""
+
+    def _kind(self) -> str:
+        return self.view.schema_kind or "achievement"
+
+    def get_operation_id(self) -> str:
+        slug = KIND_SLUGS[self._kind()]
+        view = self.view
+        if isinstance(view, RecordActionApi):
+            return f"{slug}_{view.schema_action}"
+        if isinstance(view, RecordListApi):
+            return f"{slug}_{'list' if self.method == 'GET' else 'create'}"
+        return f"{slug}_{ {'GET': 'retrieve', 'PATCH': 'update'}.get(self.method, 'delete')}"
+
+    def get_tags(self) -> list[str]:
+        return ["catalogue"]
+
+    def get_override_parameters(self) -> list[Any]:
+        if isinstance(self.view, RecordListApi) and self.method == "GET":
+            return [RecordQuery]
+        return []
+
+    def get_request_serializer(self) -> Any:
+        kind, view = self._kind(), self.view
+        if isinstance(view, RecordActionApi):
+            return ACTION_INPUTS.get(view.schema_action)
+        if self.method == "POST":
+            return input_serializer(kind, creating=True)
+        if self.method == "PATCH":
+            return input_serializer(kind)
+        return None
+
+    def get_response_serializers(self) -> Any:
+        output = output_serializer(self._kind())
+        view = self.view
+        if isinstance(view, RecordActionApi):
+            return RevealOutput if view.schema_action == "reveal" else output
+        if self.method == "DELETE":
+            return {204: None}
+        if isinstance(view, RecordListApi):
+            return output(many=True) if self.method == "GET" else {201: output}
+        return output
+
+
+KIND_SLUGS = {kind: slug for slug, kind in PLURALS.items()}
+KIND_ACTIONS = {
+    kind: [
+        "submit",
+        "publish",
+        "return",
+        "withdraw",
+        *(["confirm", "renew"] if kind == "demand" else []),
+        *(["reveal", "withdraw_consent"] if kind == "expert" else []),
+    ]
+    for kind in KINDS
+}
+
+
+def _kind_variants(method: str) -> list[tuple[dict[str, str], dict[str, Any]]]:
+    return [({"kind": slug}, {"schema_kind": kind}) for slug, kind in PLURALS.items()]
 
 
 class RecordListApi(APIView):
     permission_classes = [permissions.AllowAny]
+    pagination_class = Pagination
+    schema = RecordSchema()
+    schema_kind = ""
+    schema_variants = staticmethod(_kind_variants)
 
-    def get_serializer_class(self) -> Any:  # for the schema
-        return output_serializer(self.kwargs.get("kind", "achievement"))
-
-    @extend_schema(operation_id="catalogue_records_list", parameters=LIST_PARAMETERS)
     def get(self, request: Request, kind: str) -> Response:
-        params = request.query_params
+        params = RecordQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        args = params.validated_data
         qs = selectors.record_list(
             kind,
             user=request.user,
-            q=params.get("q", "")[:100],
-            field=params.get("field", "")[:32],
-            region=params.get("region", "")[:6],
-            trl=params.get("trl", "")[:1],
-            status=params.get("status", "")[:16],
-            owner=params.get("org", "")[:12],
-            sort=params.get("sort", "new")[:10],
+            q=args.get("q", ""),
+            field=args.get("field", ""),
+            region=args.get("region", ""),
+            trl=args.get("trl", ""),
+            status=args.get("status", ""),
+            owner=args.get("org", ""),
+            sort=args.get("sort") or "new",
         )
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         data = output_serializer(kind)(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
 
-    @extend_schema(operation_id="catalogue_records_create")
     def post(self, request: Request, kind: str) -> Response:
         _require_login(request)
-        data = _input(kind, request)
-        data.pop("version", None)
+        data = _input(kind, request, creating=True)
         try:
             record = services.record_create(actor=request.user, kind=kind, **data)
         except PermissionDenied:
@@ -172,19 +265,17 @@ class RecordListApi(APIView):
 
 class RecordDetailApi(APIView):
     permission_classes = [permissions.AllowAny]
-
-    def get_serializer_class(self) -> Any:
-        return output_serializer(self.kwargs.get("kind", "achievement"))
+    schema = RecordSchema()
+    schema_kind = ""
+    schema_variants = staticmethod(_kind_variants)
 
     def _get(self, request: Request, kind: str, pk: int) -> Any:
         return get_visible_or_404(selectors.visible_queryset(kind, request.user), pk, request.user)
 
-    @extend_schema(operation_id="catalogue_records_retrieve")
     def get(self, request: Request, kind: str, pk: int) -> Response:
         record = self._get(request, kind, pk)
         return Response(output_serializer(kind)(record, context={"request": request}).data)
 
-    @extend_schema(operation_id="catalogue_records_update")
     def patch(self, request: Request, kind: str, pk: int) -> Response:
         _require_login(request)
         record = self._get(request, kind, pk)
@@ -197,7 +288,6 @@ class RecordDetailApi(APIView):
         )
         return Response(output_serializer(kind)(record, context={"request": request}).data)
 
-    @extend_schema(operation_id="catalogue_records_delete", responses={204: None})
     def delete(self, request: Request, kind: str, pk: int) -> Response:
         _require_login(request)
         record = self._get(request, kind, pk)
@@ -209,8 +299,24 @@ class RecordDetailApi(APIView):
 
 
 class ActionInput(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    reason = StrictCharField(required=False, allow_blank=True, max_length=2000)
     expires_on = serializers.DateField(required=False, help_text="renew: the new expiry date")
+
+
+class ActionReasonInput(serializers.Serializer):
+    reason = StrictCharField(required=False, allow_blank=True, max_length=2000)
+
+
+class RenewInput(serializers.Serializer):
+    expires_on = serializers.DateField(help_text="the new expiry date")
+
+
+# What each action reads from the body (the others need none).
+ACTION_INPUTS: dict[str, type[serializers.Serializer]] = {
+    "return": ActionReasonInput,
+    "withdraw": ActionReasonInput,
+    "renew": RenewInput,
+}
 
 
 class RevealOutput(serializers.Serializer):
@@ -222,10 +328,21 @@ class RecordActionApi(APIView):
     """POST submit | publish | return | withdraw | confirm (demands) | renew (demands) |
     reveal (experts, bureau staff; audited) | withdraw_consent (experts)."""
 
-    def get_serializer_class(self) -> Any:
-        return output_serializer(self.kwargs.get("kind", "achievement"))
+    schema = RecordSchema()
+    schema_kind = ""
+    schema_action = ""
 
-    @extend_schema(operation_id="catalogue_records_action", request=ActionInput)
+    @staticmethod
+    def schema_variants(method: str) -> list[tuple[dict[str, str], dict[str, Any]]]:
+        return [
+            (
+                {"kind": KIND_SLUGS[kind], "action": action},
+                {"schema_kind": kind, "schema_action": action},
+            )
+            for kind, actions in KIND_ACTIONS.items()
+            for action in actions
+        ]
+
     def post(self, request: Request, kind: str, pk: int, action: str) -> Response:
         record = get_visible_or_404(
             selectors.visible_queryset(kind, request.user), pk, request.user
@@ -298,9 +415,9 @@ class ProposalOutput(serializers.ModelSerializer):
 
 
 class ProposalInput(serializers.Serializer):
-    approach = serializers.CharField(max_length=20000)
-    plan = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    price = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=40)
+    approach = StrictCharField(max_length=20000)
+    plan = StrictCharField(required=False, allow_blank=True, max_length=20000)
+    price = AmountInputField(required=False, allow_blank=True, allow_null=True)
     duration_days = serializers.IntegerField(required=False, allow_null=True)
     expert = serializers.IntegerField(required=False, allow_null=True)
 
@@ -349,7 +466,7 @@ class ProposalDetailApi(APIView):
 
 
 class ProposalActionInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    note = StrictCharField(required=False, allow_blank=True, max_length=2000)
 
 
 class ProposalActionApi(APIView):

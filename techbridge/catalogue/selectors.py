@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from django.db.models import Q, QuerySet, TextField
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from techbridge.accounts.roles import Duty, Role
@@ -20,6 +20,7 @@ from techbridge.catalogue.models import (
     SolutionProposal,
     Status,
 )
+from techbridge.core.actors import is_active_user
 
 SORTS = {
     "new": ("-published_at", "-id"),
@@ -28,10 +29,6 @@ SORTS = {
     "trl": ("-trl", "-published_at", "-id"),
     "updated": ("-updated_at", "-id"),
 }
-
-
-def is_active_user(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
 
 
 def is_reviewer(user: Any) -> bool:
@@ -103,9 +100,30 @@ def can_see_demand_detail(user: Any, demand: Demand) -> bool:
         return False
     if org_id in (demand.owner_id, demand.recorded_by_station_id):
         return True
+    accepted = getattr(demand, _accepted_for(org_id), None)
+    if accepted is not None:  # annotated by with_detail_access: no query per demand
+        return bool(accepted)
     return SolutionProposal.objects.filter(
         demand=demand, proposer_id=org_id, status=ProposalStatus.ACCEPTED
     ).exists()
+
+
+def _accepted_for(org_id: int) -> str:
+    # The organisation is in the name, so a row annotated for one viewer is never read as
+    # another viewer's answer.
+    return f"_proposal_accepted_for_org_{int(org_id)}"
+
+
+def with_detail_access(qs: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    """Demands annotated with whether ``user``'s organisation had a solution accepted, so
+    ``can_see_demand_detail`` answers a whole list or export from the list's own query."""
+    org_id = getattr(user, "organisation_id", None) if is_active_user(user) else None
+    if not org_id or is_bureau_staff(user):
+        return qs
+    accepted = SolutionProposal.objects.filter(
+        demand=OuterRef("pk"), proposer_id=org_id, status=ProposalStatus.ACCEPTED
+    )
+    return qs.annotate(**{_accepted_for(org_id): Exists(accepted)})
 
 
 def can_see_contacts(user: Any, record: CatalogueRecord) -> bool:
@@ -156,6 +174,8 @@ def record_list(
         order = tuple(o for o in order if "trl" not in o) or SORTS["new"]
     if kind in ("expert", "instrument", "lab"):
         order = tuple(o.replace("title", "name") for o in order)
+    if kind == "demand":
+        qs = with_detail_access(qs, user)
     return qs.select_related("owner").order_by(*order)
 
 
@@ -177,7 +197,9 @@ def filter_region_prefix(qs: QuerySet[Any], region: str) -> QuerySet[Any]:
 
 
 def record_history(record: CatalogueRecord) -> QuerySet[RecordEvent]:
-    return RecordEvent.objects.filter(kind=record.KIND, record_id=record.pk).select_related("actor")
+    return RecordEvent.objects.filter(record_kind=record.KIND, record_id=record.pk).select_related(
+        "actor"
+    )
 
 
 def review_queue(user: Any) -> dict[str, QuerySet[Any]]:

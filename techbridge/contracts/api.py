@@ -14,8 +14,10 @@ from rest_framework.views import APIView
 from techbridge.accounts.access import deny, get_visible_or_404
 from techbridge.codes.choices import ContractType, IPType, TechField
 from techbridge.contracts import selectors, services
-from techbridge.contracts.models import TechnologyContract
-from techbridge.core.api import Pagination
+from techbridge.contracts.fields import OUTPUT_FIELDS
+from techbridge.contracts.models import ContractStatus, TechnologyContract
+from techbridge.core.api import Pagination, StrictCharField
+from techbridge.core.api_money import AmountInputField
 from techbridge.organisations.selectors import organisations_visible_to
 
 OBJECT_TYPE = "contracts.technologycontract"
@@ -27,35 +29,7 @@ class ContractOutput(serializers.ModelSerializer):
 
     class Meta:
         model = TechnologyContract
-        fields = [
-            "id",
-            "registration_number",
-            "name",
-            "contract_type",
-            "seller_organisation",
-            "seller_name",
-            "seller_country",
-            "seller_region",
-            "seller_type",
-            "buyer_organisation",
-            "buyer_name",
-            "buyer_country",
-            "buyer_region",
-            "buyer_type",
-            "signed_on",
-            "term_start",
-            "term_end",
-            "contract_amount",
-            "technology_amount",
-            "ip_type",
-            "technical_field",
-            "demand",
-            "source_reference",
-            "status",
-            "return_reason",
-            "registered_at",
-            "version",
-        ]
+        fields = list(OUTPUT_FIELDS)
 
     def get_contract_amount(self, obj: TechnologyContract) -> str:
         return format(obj.contract_amount, "f")
@@ -65,40 +39,40 @@ class ContractOutput(serializers.ModelSerializer):
 
 
 class ContractInput(serializers.Serializer):
-    name = serializers.CharField(max_length=200, required=False)
+    name = StrictCharField(max_length=200, required=False)
     contract_type = serializers.ChoiceField(choices=ContractType.choices, required=False)
     seller_organisation = serializers.IntegerField(required=False, allow_null=True)
-    seller_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    seller_country = serializers.CharField(max_length=3, required=False, allow_blank=True)
-    seller_region = serializers.CharField(max_length=6, required=False, allow_blank=True)
-    seller_type = serializers.CharField(max_length=3, required=False, allow_blank=True)
+    seller_name = StrictCharField(max_length=200, required=False, allow_blank=True)
+    seller_country = StrictCharField(max_length=3, required=False, allow_blank=True)
+    seller_region = StrictCharField(max_length=6, required=False, allow_blank=True)
+    seller_type = StrictCharField(max_length=3, required=False, allow_blank=True)
     buyer_organisation = serializers.IntegerField(required=False, allow_null=True)
-    buyer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    buyer_country = serializers.CharField(max_length=3, required=False, allow_blank=True)
-    buyer_region = serializers.CharField(max_length=6, required=False, allow_blank=True)
-    buyer_type = serializers.CharField(max_length=3, required=False, allow_blank=True)
+    buyer_name = StrictCharField(max_length=200, required=False, allow_blank=True)
+    buyer_country = StrictCharField(max_length=3, required=False, allow_blank=True)
+    buyer_region = StrictCharField(max_length=6, required=False, allow_blank=True)
+    buyer_type = StrictCharField(max_length=3, required=False, allow_blank=True)
     signed_on = serializers.DateField(required=False)
     term_start = serializers.DateField(required=False, allow_null=True)
     term_end = serializers.DateField(required=False, allow_null=True)
-    # Strings, parsed strictly by core.money.parse_amount in the service (a JSON number
-    # would already have passed through a float).
-    contract_amount = serializers.CharField(max_length=40, required=False)
-    technology_amount = serializers.CharField(max_length=40, required=False)
+    # The text as written (a string, or a JSON number read exactly by DecimalJSONParser),
+    # parsed strictly by core.money.parse_amount in the service.
+    contract_amount = AmountInputField(required=False)
+    technology_amount = AmountInputField(required=False)
     ip_type = serializers.ChoiceField(choices=IPType.choices, required=False, allow_blank=True)
     technical_field = serializers.ChoiceField(choices=TechField.choices, required=False)
     demand = serializers.IntegerField(required=False, allow_null=True)
-    source_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    source_reference = StrictCharField(max_length=100, required=False, allow_blank=True)
 
 
 class CertifyInput(serializers.Serializer):
     contract_type = serializers.ChoiceField(choices=ContractType.choices, required=False)
     technical_field = serializers.ChoiceField(choices=TechField.choices, required=False)
-    technology_amount = serializers.CharField(max_length=40, required=False)
+    technology_amount = AmountInputField(required=False)
     version = serializers.IntegerField(required=False)
 
 
 class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = StrictCharField(max_length=2000)
 
 
 def _input(request: Request) -> dict[str, Any]:
@@ -122,15 +96,34 @@ def _input(request: Request) -> dict[str, Any]:
     return data
 
 
+class ContractQuery(serializers.Serializer):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="name, seller or buyer name, or the registration number",
+    )
+    status = serializers.ChoiceField(
+        choices=ContractStatus.choices, required=False, allow_blank=True
+    )
+    type = serializers.ChoiceField(choices=ContractType.choices, required=False, allow_blank=True)
+    field = serializers.ChoiceField(choices=TechField.choices, required=False, allow_blank=True)
+
+
 class ContractListApi(APIView):
-    @extend_schema(responses=ContractOutput(many=True))
+    pagination_class = Pagination
+
+    @extend_schema(parameters=[ContractQuery], responses=ContractOutput(many=True))
     def get(self, request: Request) -> Response:
+        params = ContractQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        args = params.validated_data
         qs = selectors.contract_list(
             user=request.user,
-            q=request.query_params.get("q", "")[:100],
-            status=request.query_params.get("status", ""),
-            contract_type=request.query_params.get("type", ""),
-            field=request.query_params.get("field", ""),
+            q=args.get("q", ""),
+            status=args.get("status", ""),
+            contract_type=args.get("type", ""),
+            field=args.get("field", ""),
         )
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)

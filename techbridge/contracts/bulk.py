@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from techbridge.audit.models import AuditEvent, AuditEventType, AuditResult
 from techbridge.contracts.models import ContractEvent, TechnologyContract
+from techbridge.core.actors import Actor, actor_or_none
 from techbridge.core.logging import escape_control
 from techbridge.core.money import to_fen
 
@@ -167,10 +168,9 @@ def _template_values(obj: models.Model, skip: Iterable[str]) -> tuple[list[str],
     return columns, values
 
 
-def insert_events(contract_ids: Iterable[int], *, kind: str, actor: Any, detail: dict) -> int:
+def insert_events(contract_ids: Iterable[int], *, kind: str, actor: Actor, detail: dict) -> int:
     """One ContractEvent of ``kind`` per contract."""
-    actor = actor if getattr(actor, "is_authenticated", False) else None
-    template = ContractEvent(kind=kind, actor=actor, detail=detail)
+    template = ContractEvent(kind=kind, actor=actor_or_none(actor), data=detail)
     columns, base = _template_values(template, skip={"contract_id"})
     columns.append(ContractEvent._meta.get_field("contract").column)
     rows = [[*base, pk] for pk in contract_ids]
@@ -179,7 +179,7 @@ def insert_events(contract_ids: Iterable[int], *, kind: str, actor: Any, detail:
 
 
 def insert_audit_rows(
-    objects: Iterable[tuple[int, str]], *, event: AuditEventType, actor: Any, detail: dict
+    objects: Iterable[tuple[int, str]], *, event: AuditEventType, actor: Actor, detail: dict
 ) -> int:
     """One audit row per (pk, label) of a contract, as audit_record_many would write: the
     audit app builds the row for the first object and the others are copies of it."""

@@ -7,8 +7,6 @@ Every step and every amendment after registration is a ContractEvent row.
 
 from __future__ import annotations
 
-import uuid
-from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from techbridge.codes.choices import ContractType, IPType, TechField
-from techbridge.core.models import VersionedModel
+from techbridge.core.models import AttachmentBase, EventBase, VersionedModel, attachment_path
 from techbridge.core.money import MoneyField
 
 CHINA = "156"
@@ -212,21 +210,18 @@ class ContractEventKind(models.TextChoices):
     ATTACHED = "attached", _("Attachment added")
 
 
-class ContractEvent(models.Model):
+class ContractEvent(EventBase):
+    """A contract's history (core.models.EventBase): ``note`` is the reason given,
+    ``data`` the changed fields and old → new values of certified fields."""
+
     contract = models.ForeignKey(
         TechnologyContract, on_delete=models.CASCADE, related_name="events"
     )
     kind = models.CharField(_("event"), max_length=16, choices=ContractEventKind)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    reason = models.TextField(_("reason"), blank=True)
-    # Names of changed fields and old → new values of certified fields (no personal data).
-    detail = models.JSONField(_("detail"), default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    subject_field = "contract"
+
+    class Meta(EventBase.Meta):
         verbose_name = _("contract event")
 
     def __str__(self) -> str:
@@ -234,43 +229,19 @@ class ContractEvent(models.Model):
 
 
 def _attachment_path(instance: Any, filename: str) -> str:
-    # Random name: the user's file name is kept in original_name only, never in a path.
-    suffix = PurePath(filename).suffix.lower()
-    return f"contracts/attachments/{uuid.uuid4().hex}{suffix}"
+    # Named by migration 0001; files are now named by core.models.attachment_path.
+    return attachment_path(instance, filename)
 
 
-class ContractAttachment(models.Model):
+class ContractAttachment(AttachmentBase):
+    """A file attached to a contract (core.models.AttachmentBase)."""
+
     contract = models.ForeignKey(
         TechnologyContract, on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["uploaded_at", "id"]
+    subject_field = "contract"
+    upload_folder = "contracts/attachments"
 
-    def __str__(self) -> str:
-        return self.original_name
-
-
-class RegistrationCounter(models.Model):
-    """The last sequence number given out per (year, office). Incremented under a row lock
-    in the registration's own transaction, so numbers have no gaps and no duplicates."""
-
-    year = models.PositiveSmallIntegerField()
-    office = models.CharField(max_length=8)  # 6-digit region code + 2-digit office code
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["year", "office"], name="registration_counter_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.year}{self.office}:{self.last}"
+    class Meta(AttachmentBase.Meta):
+        verbose_name = _("contract attachment")

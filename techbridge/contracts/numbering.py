@@ -5,11 +5,10 @@ registering office's region + ``OO`` office code within that region + ``NNNNNNN`
 per (year, office), starting at 1. Example: 2026 520100 01 0000123 →
 ``2026520100010000123``.
 
-The sequence comes from a counter row per (year, office), locked and incremented inside
-the registration's own transaction: if the registration fails, the increment rolls back
-with it, so numbers have no gaps; two registrars can never get the same number because
-the second waits for the first's lock (``select_for_update`` on PostgreSQL; SQLite runs
-every write transaction IMMEDIATE, which serialises writers the same way).
+The sequence is the kernel's gapless counter (``core.sequences``) of the scope
+``contracts.registration:<year>:<office>``, taken inside the registration's own
+transaction: if the registration fails, the number is not used up; two registrars never
+get the same number.
 """
 
 from __future__ import annotations
@@ -18,9 +17,8 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
-from techbridge.contracts.models import RegistrationCounter
+from techbridge.core import sequences
 
 NUMBER_RE = re.compile(r"^(\d{4})(\d{6})(\d{2})(\d{7})$")
 DEFAULT_OFFICE_REGION = "520100"
@@ -49,18 +47,15 @@ def parse_number(number: str) -> tuple[int, str, int] | None:
     return int(match.group(1)), match.group(2) + match.group(3), int(match.group(4))
 
 
+def scope(year: int, office: str) -> str:
+    """The core.sequences scope of the numbers of (year, office)."""
+    return f"contracts.registration:{year:04d}:{office}"
+
+
 def next_number(*, year: int, office: str) -> str:
     """Take the next number of (year, office). Must run inside the registering
     transaction (an atomic block) so the counter and the contract commit together."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("next_number must run inside the registration transaction")
-    RegistrationCounter.objects.bulk_create(
-        [RegistrationCounter(year=year, office=office, last=0)], ignore_conflicts=True
-    )
-    counter = RegistrationCounter.objects.select_for_update().get(year=year, office=office)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return format_number(year, office, counter.last)
+    return format_number(year, office, sequences.next_number(scope(year, office)))
 
 
 def advance_counters(numbers: list[str]) -> None:
@@ -74,11 +69,5 @@ def advance_counters(numbers: list[str]) -> None:
         year, office, sequence = parsed
         key = (year, office)
         highest[key] = max(highest.get(key, 0), sequence)
-    for (year, office), sequence in highest.items():
-        RegistrationCounter.objects.bulk_create(
-            [RegistrationCounter(year=year, office=office, last=0)], ignore_conflicts=True
-        )
-        counter = RegistrationCounter.objects.select_for_update().get(year=year, office=office)
-        if counter.last < sequence:
-            counter.last = sequence
-            counter.save(update_fields=["last"])
+    for (year, office), sequence in sorted(highest.items()):
+        sequences.advance_to(scope(year, office), sequence)

@@ -7,6 +7,7 @@ registrar or statistician duty. Everyone else gets 404.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -94,14 +95,40 @@ def likely_duplicates(contract: TechnologyContract) -> QuerySet[TechnologyContra
     )
 
 
-def contract_flags(contract: TechnologyContract) -> list[str]:
-    """Things a registrar should look at: likely duplicates and revoked region codes."""
+def contracts_flags(
+    contracts: Iterable[TechnologyContract],
+) -> list[tuple[TechnologyContract, list[str]]]:
+    """``contract_flags`` for a page of contracts, the duplicates of all of them found in
+    one query (not one per contract)."""
+    contracts = list(contracts)
+    found: dict[tuple[Any, ...], list[int]] = {}
+    if contracts:
+        candidates = (
+            TechnologyContract.objects.filter(name__in={c.name for c in contracts})
+            .exclude(status=ContractStatus.CANCELLED)
+            .values_list("pk", "name", "signed_on", "seller_name", "buyer_name")
+        )
+        for pk, *key in candidates:
+            found.setdefault(tuple(key), []).append(pk)
+    out = []
+    for c in contracts:
+        same = found.get((c.name, c.signed_on, c.seller_name, c.buyer_name), [])
+        out.append((c, contract_flags(c, duplicates=[pk for pk in same if pk != c.pk][:5])))
+    return out
+
+
+def contract_flags(
+    contract: TechnologyContract, *, duplicates: list[int] | None = None
+) -> list[str]:
+    """Things a registrar should look at: likely duplicates and revoked region codes.
+    ``duplicates``: already looked up (see ``contracts_flags``)."""
     from django.utils.translation import gettext as _
 
     from techbridge.contracts.validation import region_warnings
 
     flags = []
-    duplicates = list(likely_duplicates(contract).values_list("pk", flat=True)[:5])
+    if duplicates is None:
+        duplicates = list(likely_duplicates(contract).values_list("pk", flat=True)[:5])
     if duplicates:
         flags.append(
             _("Likely duplicate of contract(s) %(ids)s: same parties, name and signing date.")

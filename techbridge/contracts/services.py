@@ -20,6 +20,7 @@ from techbridge.accounts.roles import Role
 from techbridge.audit.models import AuditEventType
 from techbridge.audit.services import audit_record
 from techbridge.contracts import numbering, selectors
+from techbridge.contracts.fields import CERTIFIED_FIELDS, CONTRACT_FIELDS
 from techbridge.contracts.models import (
     CHINA,
     ContractAttachment,
@@ -30,35 +31,12 @@ from techbridge.contracts.models import (
 )
 from techbridge.contracts.validation import check_whole, clean_contract
 from techbridge.core.actors import Actor, actor_or_none
+from techbridge.core.attachments import store_attachment
+from techbridge.core.events import record_event
 from techbridge.core.exceptions import ConflictError, TransitionError
-from techbridge.core.uploads import check_upload
 from techbridge.organisations.models import Organisation
 
-EDITABLE_FIELDS = (
-    "name",
-    "contract_type",
-    "seller_organisation",
-    "seller_name",
-    "seller_country",
-    "seller_region",
-    "seller_type",
-    "buyer_organisation",
-    "buyer_name",
-    "buyer_country",
-    "buyer_region",
-    "buyer_type",
-    "signed_on",
-    "term_start",
-    "term_end",
-    "contract_amount",
-    "technology_amount",
-    "ip_type",
-    "technical_field",
-    "demand",
-    "source_reference",
-)
-# What a registrar certifies (and may correct) when registering.
-CERTIFIED_FIELDS = ("contract_type", "technical_field", "technology_amount")
+EDITABLE_FIELDS = CONTRACT_FIELDS
 
 
 def _fill_party(values: dict[str, Any], side: str) -> None:
@@ -78,19 +56,6 @@ def _fill_party(values: dict[str, Any], side: str) -> None:
 def _current(contract: TechnologyContract) -> dict[str, Any]:
     values = {name: getattr(contract, name) for name in EDITABLE_FIELDS}
     return values
-
-
-def _event(
-    contract: TechnologyContract,
-    kind: ContractEventKind,
-    actor: Actor,
-    *,
-    reason: str = "",
-    detail: dict[str, Any] | None = None,
-) -> ContractEvent:
-    return ContractEvent.objects.create(
-        contract=contract, kind=kind, actor=actor_or_none(actor), reason=reason, detail=detail or {}
-    )
 
 
 def _plain(value: Any) -> Any:
@@ -118,7 +83,13 @@ def contract_create(*, actor: Actor, **data: Any) -> TechnologyContract:
     contract = TechnologyContract.objects.create(
         **cleaned, status=ContractStatus.DRAFT, created_by=actor_or_none(actor)
     )
-    _event(contract, ContractEventKind.CREATED, actor)
+    record_event(
+        ContractEvent,
+        subject=contract,
+        actor=actor,
+        kind=ContractEventKind.CREATED,
+        to_state=contract.status,
+    )
     audit_record(AuditEventType.CREATE, actor=actor, obj=contract)
     return contract
 
@@ -186,7 +157,13 @@ def contract_update(
         raise TransitionError(_("Only drafts and returned contracts can be edited."))
     changed = _apply(contract, data, expected_version, actor)
     if changed:
-        _event(contract, ContractEventKind.UPDATED, actor, detail={"fields": changed})
+        record_event(
+            ContractEvent,
+            subject=contract,
+            actor=actor,
+            kind=ContractEventKind.UPDATED,
+            data={"fields": changed},
+        )
         audit_record(AuditEventType.UPDATE, actor=actor, obj=contract, detail={"fields": changed})
     return contract
 
@@ -241,7 +218,14 @@ def contract_submit(*, actor: Actor, contract: TechnologyContract) -> Technology
         if old == ContractStatus.RETURNED
         else ContractEventKind.SUBMITTED
     )
-    _event(contract, kind, actor)
+    record_event(
+        ContractEvent,
+        subject=contract,
+        actor=actor,
+        kind=kind,
+        from_state=old,
+        to_state=ContractStatus.SUBMITTED,
+    )
     audit_record(
         AuditEventType.TRANSITION,
         actor=actor,
@@ -311,11 +295,14 @@ def contract_certify_and_register(
     )
     after = {name: _plain(getattr(contract, name)) for name in CERTIFIED_FIELDS}
     adjusted = {n: [before[n], after[n]] for n in CERTIFIED_FIELDS if before[n] != after[n]}
-    _event(
-        contract,
-        ContractEventKind.REGISTERED,
-        actor,
-        detail={"registration_number": number, "adjusted": adjusted},
+    record_event(
+        ContractEvent,
+        subject=contract,
+        actor=actor,
+        kind=ContractEventKind.REGISTERED,
+        from_state=ContractStatus.SUBMITTED,
+        to_state=ContractStatus.REGISTERED,
+        data={"registration_number": number, "adjusted": adjusted},
     )
     audit_record(
         AuditEventType.TRANSITION,
@@ -342,7 +329,15 @@ def contract_return(
         allowed_from={ContractStatus.SUBMITTED},
         extra={"return_reason": reason},
     )
-    _event(contract, ContractEventKind.RETURNED, actor, reason=reason)
+    record_event(
+        ContractEvent,
+        subject=contract,
+        actor=actor,
+        kind=ContractEventKind.RETURNED,
+        from_state=ContractStatus.SUBMITTED,
+        to_state=ContractStatus.RETURNED,
+        note=reason,
+    )
     audit_record(
         AuditEventType.TRANSITION,
         actor=actor,
@@ -377,7 +372,14 @@ def contract_amend(
     detail = {
         "fields": {n: [before[n], _plain(getattr(contract, n))] for n in changed if n in before}
     }
-    _event(contract, ContractEventKind.AMENDED, actor, reason=reason, detail=detail)
+    record_event(
+        ContractEvent,
+        subject=contract,
+        actor=actor,
+        kind=ContractEventKind.AMENDED,
+        note=reason,
+        data=detail,
+    )
     audit_record(AuditEventType.UPDATE, actor=actor, obj=contract, detail={"fields": changed})
     return contract
 
@@ -410,7 +412,16 @@ def contract_cancel(
             ContractStatus.REGISTERED,
         },
     )
-    _event(contract, ContractEventKind.CANCELLED, actor, reason=reason, detail={"from": old})
+    record_event(
+        ContractEvent,
+        subject=contract,
+        actor=actor,
+        kind=ContractEventKind.CANCELLED,
+        from_state=old,
+        to_state=ContractStatus.CANCELLED,
+        note=reason,
+        data={"from": old},
+    )
     audit_record(
         AuditEventType.TRANSITION,
         actor=actor,
@@ -427,16 +438,15 @@ def contract_attach(
     """Store a checked attachment under a random name (see attachments.check_upload)."""
     if not (selectors.can_edit(actor, contract) or selectors.can_certify(actor, contract)):
         raise TransitionError(_("You cannot add attachments to this contract now."))
-    content_type = check_upload(upload)
-    attachment = ContractAttachment(
-        contract=contract,
-        original_name=(upload.name or "attachment")[:200],
-        content_type=content_type,
-        size=upload.size or 0,
-        uploaded_by=actor_or_none(actor),
+    attachment = store_attachment(
+        ContractAttachment, subject=contract, actor=actor, upload=upload
     )
-    attachment.file.save(upload.name or "attachment", upload, save=False)
-    attachment.save()
-    _event(contract, ContractEventKind.ATTACHED, actor, detail={"attachment": attachment.pk})
+    record_event(
+        ContractEvent,
+        subject=contract,
+        actor=actor,
+        kind=ContractEventKind.ATTACHED,
+        data={"attachment": attachment.pk},
+    )
     audit_record(AuditEventType.CREATE, actor=actor, obj=attachment)
     return attachment

@@ -21,8 +21,7 @@ from techbridge.contracts import selectors, services
 from techbridge.contracts.forms import AttachmentForm, CertifyForm, ContractForm, ReasonForm
 from techbridge.contracts.models import ContractAttachment, ContractStatus, TechnologyContract
 from techbridge.core.exceptions import ConflictError, TransitionError
-from techbridge.core.forms import add_service_errors
-from techbridge.core.uploads import download_response
+from techbridge.core.forms import form_values, report_error, submit_form
 
 OBJECT_TYPE = "contracts.technologycontract"
 
@@ -59,7 +58,7 @@ def registrar_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.registrar_queue(user=request.user), 25).get_page(
         request.GET.get("page")
     )
-    items = [(c, selectors.contract_flags(c)) for c in page]
+    items = selectors.contracts_flags(page)
     return render(request, "contracts/queue.html", {"page": page, "items": items})
 
 
@@ -102,7 +101,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_data(form: ContractForm) -> dict[str, Any]:
-    return {k: v for k, v in form.cleaned_data.items() if k not in ("version", "reason")}
+    return form_values(form, exclude=("reason",))
 
 
 @login_required
@@ -114,15 +113,15 @@ def contract_create(request: HttpRequest) -> HttpResponse:
     if organisation_id and request.method == "GET":
         initial["seller_organisation"] = organisation_id
     form = ContractForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contract = services.contract_create(actor=request.user, **_form_data(form))
-        except ValidationError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, _("Contract saved as a draft."))
-            return redirect("contracts:detail", pk=contract.pk)
-    return render(request, "contracts/form.html", {"form": form, "creating": True})
+    done = submit_form(
+        request, form, lambda: services.contract_create(actor=request.user, **_form_data(form))
+    )
+    if done.value is not None:
+        messages.success(request, _("Contract saved as a draft."))
+        return redirect("contracts:detail", pk=done.value.pk)
+    return render(
+        request, "contracts/form.html", {"form": form, "creating": True}, status=done.status
+    )
 
 
 @login_required
@@ -141,38 +140,30 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user,
         amending=amending,
     )
-    status = 200
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> TechnologyContract:
         version = form.cleaned_data.get("version") or contract.version
-        try:
-            if amending:
-                services.contract_amend(
-                    actor=request.user,
-                    contract=contract,
-                    reason=form.cleaned_data["reason"],
-                    expected_version=version,
-                    **_form_data(form),
-                )
-            else:
-                services.contract_update(
-                    actor=request.user,
-                    contract=contract,
-                    expected_version=version,
-                    **_form_data(form),
-                )
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-            status = 409
-        except (ValidationError, TransitionError) as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("contracts:detail", pk=contract.pk)
+        if amending:
+            return services.contract_amend(
+                actor=request.user,
+                contract=contract,
+                reason=form.cleaned_data["reason"],
+                expected_version=version,
+                **_form_data(form),
+            )
+        return services.contract_update(
+            actor=request.user, contract=contract, expected_version=version, **_form_data(form)
+        )
+
+    done = submit_form(request, form, save)
+    if done.saved:
+        messages.success(request, _("Changes saved."))
+        return redirect("contracts:detail", pk=contract.pk)
     return render(
         request,
         "contracts/form.html",
         {"form": form, "contract": contract, "amending": amending},
-        status=status,
+        status=done.status,
     )
 
 
@@ -217,10 +208,8 @@ def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, _("Attachment added."))
         else:
             deny(user, object_type=OBJECT_TYPE, object_id=pk, reason=f"action {action[:20]}")
-    except (TransitionError, ConflictError) as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except (TransitionError, ConflictError, ValidationError) as exc:
+        report_error(request, exc)
     return redirect("contracts:detail", pk=pk)
 
 
@@ -232,13 +221,5 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
         attachment = contract.attachments.get(pk=attachment_id)
     except ContractAttachment.DoesNotExist:
         deny(request.user, object_type="contracts.contractattachment", object_id=attachment_id)
-    return download_response(
-        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
-    )
+    return attachment.download()
 
-
-def _attach(form: ContractForm, exc: Exception) -> None:
-    if isinstance(exc, TransitionError):
-        form.add_error(None, exc.message)
-    elif isinstance(exc, ValidationError):
-        add_service_errors(form, exc)

@@ -8,13 +8,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from techbridge.accounts.roles import Role
+from techbridge.core.actors import is_active_user
 
 ADMIN_SITE_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.BUREAU_STAFF})
 
 
 def _allowed(request: HttpRequest, roles: frozenset[str]) -> bool:
     user: Any = request.user
-    return bool(user.is_authenticated and user.is_active and user.role in roles)
+    return is_active_user(user) and user.role in roles
 
 
 class RoleAdminMixin:

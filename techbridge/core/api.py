@@ -1,4 +1,4 @@
-"""API conventions: pagination and the one error format.
+"""API conventions: pagination and the one error format (documented by core.api_schema).
 
 Every error answers ``{"error": {"status", "code", "message", "fields", "request_id"}}``;
 ``fields`` maps a field name to its list of messages (validation errors only).
@@ -11,8 +11,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -20,10 +22,70 @@ from techbridge.core import context
 from techbridge.core.exceptions import ConflictError, TransitionError
 
 
+def int_param(request: Request, name: str, *, low: int, high: int | None = None) -> int | None:
+    """The integer query parameter ``name`` within [low, high], None when absent; anything
+    else is a 400 naming the parameter and what it accepts."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = None
+    if value is None or value < low or (high is not None and value > high):
+        limit = f"{low}–{high}" if high is not None else f"≥ {low}"
+        message = _("%(name)s must be a whole number %(limit)s, not “%(v)s”.") % {
+            "name": name,
+            "limit": limit,
+            "v": raw[:20],
+        }
+        raise exceptions.ValidationError({name: [message]})
+    return value
+
+
+class StrictCharField(serializers.CharField):
+    """A CharField for request bodies that refuses a number or boolean where text is due:
+    DRF's own turns ``0`` into ``"0"``, accepting a body the schema calls invalid."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class Pagination(PageNumberPagination):
+    """Page numbers from 1 and page sizes of 1–200; anything else is a 400 naming the
+    parameter (DRF would silently fall back to the default size, or answer 404 for page 0).
+    A page past the last one stays 404."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request: Request) -> int:
+        size = int_param(request, self.page_size_query_param, low=1, high=self.max_page_size)
+        return self.page_size if size is None else size
+
+    def get_page_number(self, request: Request, paginator: Any) -> int:
+        return int_param(request, self.page_query_param, low=1) or 1
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Page number, from 1; past the last page answers 404.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Results per page (default {self.page_size}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
 
 
 def _error(status_code: int, code: str, message: str, fields: Any = None) -> Response:

@@ -1,14 +1,30 @@
-"""Form pieces shared by every app."""
+"""Form pieces shared by every app, and the one way a view shows a service's refusal.
+
+Status codes, the same in every app: a form post the form or the service refuses
+(ValidationError) re-renders with 400; a stale edit (ConflictError) or a step not allowed
+from the record's state (TransitionError) re-renders with 409; PermissionDenied is left to
+Django (403). Action posts without a form show the refusal as a message (report_error).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
 
+from techbridge.core.exceptions import ConflictError, TransitionError
 from techbridge.core.money import parse_amount
+
+T = TypeVar("T")
+
+INVALID_STATUS = 400
+CONFLICT_STATUS = 409
 
 
 class AmountFormField(forms.CharField):
@@ -55,3 +71,58 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def form_values(form: forms.BaseForm, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The cleaned values to pass to a service: all but the hidden ``version`` (passed
+    as ``expected_version``) and ``exclude``."""
+    return {k: v for k, v in form.cleaned_data.items() if k != "version" and k not in exclude}
+
+
+@dataclass(frozen=True)
+class Submission(Generic[T]):
+    """What became of a form post: ``saved`` with the service's ``value``, or not, with
+    the ``status`` to re-render the form with (200 for a GET)."""
+
+    status: int = 200
+    saved: bool = False
+    value: T | None = None
+
+
+def submit_form(
+    request: HttpRequest, form: forms.BaseForm, service: Callable[[], T]
+) -> Submission[T]:
+    """On POST, validate ``form`` and call ``service()`` (which reads form.cleaned_data);
+    put its refusal on the form. A GET is answered ``Submission(status=200)``."""
+    if request.method != "POST":
+        return Submission()
+    if not form.is_valid():
+        return Submission(status=INVALID_STATUS)
+    try:
+        value = service()
+    except (ConflictError, TransitionError) as exc:
+        form.add_error(None, exc.message)
+        return Submission(status=CONFLICT_STATUS)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return Submission(status=INVALID_STATUS)
+    return Submission(saved=True, value=value)
+
+
+# The refusals a service raises for the user to read (report_error handles each).
+SERVICE_ERRORS = (ConflictError, TransitionError, ValidationError, PermissionDenied)
+
+
+def report_error(request: HttpRequest, exc: Exception) -> int:
+    """Show a service's refusal of an action (a post without a form to re-render) as a
+    message; return the HTTP status it stands for."""
+    if isinstance(exc, ConflictError | TransitionError):
+        messages.error(request, exc.message)
+        return CONFLICT_STATUS
+    if isinstance(exc, ValidationError):
+        messages.error(request, " ".join(exc.messages))
+        return INVALID_STATUS
+    if isinstance(exc, PermissionDenied):
+        messages.error(request, str(exc) or "forbidden")
+        return 403
+    raise exc

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 def mask_phone(value: str) -> str:
     digits = value.strip()
@@ -31,3 +33,20 @@ def mask_id_number(value: str) -> str:
     if len(value) <= 8:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+# The one list of personal-data fields and how each is masked, wherever records are shown
+# (pages, API, exports): names used by catalogue records, experts and organisations.
+PERSONAL_FIELDS: dict[str, Callable[[str], str]] = {
+    "contact_name": mask_name,
+    "contact_phone": mask_phone,
+    "contact_email": mask_email,
+    "phone": mask_phone,
+    "email": mask_email,
+}
+
+
+def mask_field(name: str, value: str) -> str:
+    """``value`` masked as the personal field ``name`` (unchanged if ``name`` is not one)."""
+    mask = PERSONAL_FIELDS.get(name)
+    return mask(value) if mask is not None and value else value

@@ -103,6 +103,22 @@ class Personas:
     def anonymous(self) -> Client:
         return self.client_for(None)
 
+    def otp_client_for(self, user: User) -> Client:
+        """A logged-in client whose session has passed the second factor (a confirmed TOTP
+        device), so staff pages answer even with STAFF_REQUIRE_TOTP on. Not cached."""
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
 
 class PersonaTestCase(TestCase):
     personas: Personas

@@ -9,9 +9,12 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    # Load-balancer probes, without a trailing slash as load balancers are set up.
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
 ]
 
-public_url_names = frozenset({"core:home", "core:health"})
+public_url_names = frozenset({"core:home", "core:health", "core:healthz", "core:readyz"})
 navigation = [
     ("core:home", _("Home"), None, 0),
     ("admin:index", _("Administration"), frozenset({Role.SYSTEM_ADMIN, Role.BUREAU_STAFF}), 99),

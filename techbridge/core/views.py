@@ -27,6 +27,25 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers: the process answers. Touches neither the database nor
+    the index, so a database outage does not get every web process restarted."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: the database answers, this node's index is readable and not far behind
+    the change log (``SEARCH_READY_MAX_LAG_SECONDS``), and the job queue's depth where
+    ``techbridge.jobs`` is installed. 503 when this node should get no traffic. Failures
+    name the part, never the internals (anyone may call this)."""
+    from techbridge.core import probes
+
+    body = probes.readiness()
+    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+
+
 def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse(

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from techbridge.accounts.access import get_visible_or_404
+from techbridge.core.api import StrictCharField
 from techbridge.matching import selectors
 from techbridge.search.api import ResultOutput
 
@@ -24,7 +25,7 @@ class MatchesOutput(serializers.Serializer):
 
 
 class MatchInput(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    text = StrictCharField(allow_blank=True, trim_whitespace=False)
     kinds = serializers.ListField(
         child=serializers.ChoiceField(choices=MATCHABLE_KINDS), required=False, default=list
     )
@@ -32,7 +33,9 @@ class MatchInput(serializers.Serializer):
 
 
 class LimitInput(serializers.Serializer):
-    limit = serializers.IntegerField(min_value=1, max_value=100, required=False, default=10)
+    limit = serializers.IntegerField(
+        min_value=1, max_value=100, required=False, default=10, help_text="at most 100"
+    )
 
 
 def _limit(request: Request) -> int:
@@ -66,10 +69,7 @@ class DemandMatchesApi(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(
-        responses=MatchesOutput,
-        parameters=[OpenApiParameter("limit", int, description="At most 100; default 10")],
-    )
+    @extend_schema(responses=MatchesOutput, parameters=[LimitInput])
     def get(self, request: Request, pk: int) -> Response:
         demand = _visible("demand", pk, request)
         matches = selectors.match_demand(demand=demand, limit=_limit(request))
@@ -82,10 +82,7 @@ class ResourceMatchesApi(APIView):
     permission_classes = [permissions.AllowAny]
     kind = ""
 
-    @extend_schema(
-        responses=MatchesOutput,
-        parameters=[OpenApiParameter("limit", int, description="At most 100; default 10")],
-    )
+    @extend_schema(responses=MatchesOutput, parameters=[LimitInput])
     def get(self, request: Request, pk: int) -> Response:
         record = _visible(self.kind, pk, request)
         matches = selectors.match_resource(record=record, limit=_limit(request))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,7 +22,14 @@ class NotificationOutput(serializers.ModelSerializer):
 
 
 class NotificationListApi(APIView):
-    @extend_schema(responses=NotificationOutput(many=True))
+    pagination_class = Pagination
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("unread", str, description="any non-empty value: unread only")
+        ],
+        responses=NotificationOutput(many=True),
+    )
     def get(self, request: Request) -> Response:
         qs = selectors.inbox(request.user)
         if request.query_params.get("unread"):

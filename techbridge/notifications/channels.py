@@ -3,7 +3,9 @@
 A channel is anything with ``send(notification)``. Which ones run is read from the
 setting NOTIFICATION_CHANNELS when a notification is sent (never at import time);
 unset means ["inbox", "email"]. "webhook" posts JSON to NOTIFICATION_WEBHOOK_URL and is
-off unless named in the setting.
+off unless named in the setting. The inbox row is written in the notifying transaction;
+e-mail and webhook deliveries are jobs queued in that same transaction (ADR 0007) and
+sent by the worker, retried on failure, at most once after a success.
 """
 
 from __future__ import annotations
@@ -11,17 +13,20 @@ from __future__ import annotations
 import json
 import logging
 import urllib.request
-from typing import Protocol
+import uuid
+from typing import Any, Protocol
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from django.core.mail import EmailMessage
 
+from techbridge.jobs.services import enqueue
 from techbridge.notifications.models import Notification
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CHANNELS = ("inbox", "email")
+DELIVER_JOB = "notifications.deliver"
+WEBHOOK_TIMEOUT = 5.0
 
 
 class Channel(Protocol):
@@ -36,65 +41,104 @@ class InboxChannel:
             notification.save()
 
 
+def delivery_key(notification: Notification) -> str:
+    """The notification's name in delivery jobs and in the e-mail Message-ID / webhook
+    Idempotency-Key: its inbox id, or a random key when no inbox row was written."""
+    if notification.pk is not None:
+        return f"n{notification.pk}"
+    key = getattr(notification, "_delivery_key", "")
+    if not key:
+        key = f"u{uuid.uuid4().hex}"
+        notification._delivery_key = key  # type: ignore[attr-defined]
+    return key
+
+
+def _enqueue_delivery(notification: Notification, channel: str) -> None:
+    """Queue the delivery in the notifying transaction (ADR 0007): a rollback sends
+    nothing, a commit is delivered even if this process dies right after it."""
+    key = delivery_key(notification)
+    enqueue(
+        DELIVER_JOB,
+        {
+            "key": key,
+            "channel": channel,
+            "recipient_id": notification.recipient_id,
+            "kind": notification.kind,
+            "title": notification.title,
+            "body": notification.body,
+            "link": notification.link,
+        },
+        dedupe_key=f"notification:{key}:{channel}",
+    )
+
+
 class EmailChannel:
-    """E-mails the recipient after the transaction commits (nothing is sent for a change
-    that was rolled back). Recipients without an address are skipped."""
+    """E-mails the recipient from a job queued in the transaction (nothing is sent for a
+    change that was rolled back). Recipients without an address are skipped."""
 
     def send(self, notification: Notification) -> None:
-        address = getattr(notification.recipient, "email", "") or ""
-        if not address:
+        if not (getattr(notification.recipient, "email", "") or ""):
             return
-        subject, body = notification.title, notification.body
-        if notification.link:
-            body = f"{body}\n\n{notification.link}"
-
-        def deliver() -> None:
-            try:
-                send_mail(subject, body, None, [address], fail_silently=False)
-            except OSError:
-                # A mail server outage must not break the user's action; the inbox has it.
-                log.warning("notification e-mail not sent (kind=%s)", notification.kind)
-
-        transaction.on_commit(deliver)
+        _enqueue_delivery(notification, "email")
 
 
 class WebhookChannel:
-    """Placeholder for a messaging service: POSTs the notification as JSON to
-    NOTIFICATION_WEBHOOK_URL after commit. Not enabled by default."""
-
-    def __init__(self, url: str | None = None, timeout: float = 5.0) -> None:
-        self.url = url
-        self.timeout = timeout
+    """Placeholder for a messaging service: a queued job POSTs the notification as JSON to
+    NOTIFICATION_WEBHOOK_URL. Not enabled by default."""
 
     def send(self, notification: Notification) -> None:
-        url = self.url or getattr(settings, "NOTIFICATION_WEBHOOK_URL", "")
-        if not url:
+        if not getattr(settings, "NOTIFICATION_WEBHOOK_URL", ""):
             return
-        payload = json.dumps(
-            {
-                "recipient": notification.recipient_id,
-                "kind": notification.kind,
-                "title": notification.title,
-                "body": notification.body,
-                "link": notification.link,
-            },
-            ensure_ascii=False,
-        ).encode("utf-8")
+        _enqueue_delivery(notification, "webhook")
 
-        def post() -> None:
-            if not url.startswith(("https://", "http://")):
-                log.warning("notification webhook URL must be http(s)")
-                return
-            request = urllib.request.Request(  # noqa: S310 (scheme checked above)
-                url, data=payload, headers={"Content-Type": "application/json"}, method="POST"
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout):  # noqa: S310
-                    pass
-            except OSError:
-                log.warning("notification webhook failed (kind=%s)", notification.kind)
 
-        transaction.on_commit(post)
+# --- delivery (run by the worker: techbridge/notifications/jobs.py) -----------------------
+
+
+def deliver_email(
+    *, key: str, recipient_id: int, title: str, body: str, link: str, **_: Any
+) -> None:
+    """Send the e-mail now; raises on a mail-server failure so the job is retried. The
+    Message-ID is fixed by the key, so a re-sent copy (crash after sending) can be told
+    apart by mail clients."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=recipient_id, is_active=True).first()
+    address = getattr(user, "email", "") or ""
+    if not address:
+        return
+    text = f"{body}\n\n{link}" if link else body
+    EmailMessage(
+        title,
+        text,
+        None,
+        [address],
+        headers={"Message-ID": f"<{key}.email@techbridge>"},
+    ).send(fail_silently=False)
+
+
+def deliver_webhook(
+    *, key: str, recipient_id: int, kind: str, title: str, body: str, link: str, **_: Any
+) -> None:
+    """POST the notification to NOTIFICATION_WEBHOOK_URL (read now); raises on failure so
+    the job is retried. The Idempotency-Key header lets the receiver drop a repeat."""
+    url = getattr(settings, "NOTIFICATION_WEBHOOK_URL", "")
+    if not url:
+        return
+    if not url.startswith(("https://", "http://")):
+        raise ValueError("NOTIFICATION_WEBHOOK_URL must be an http(s) URL")
+    payload = json.dumps(
+        {"recipient": recipient_id, "kind": kind, "title": title, "body": body, "link": link},
+        ensure_ascii=False,
+    ).encode("utf-8")
+    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
+        url,
+        data=payload,
+        headers={"Content-Type": "application/json", "Idempotency-Key": f"{key}.webhook"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT):  # noqa: S310
+        pass
 
 
 REGISTRY: dict[str, type] = {

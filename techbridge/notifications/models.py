@@ -34,3 +34,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationDelivery(models.Model):
+    """One row per notification delivered on a channel (e-mail, webhook): the delivery job
+    checks it first, so running the job again sends nothing a second time. ``key`` names
+    the notification (``n<id>``, or a random key when no inbox row was written)."""
+
+    key = models.CharField(_("delivery key"), max_length=80)
+    channel = models.CharField(_("channel"), max_length=16)
+    delivered_at = models.DateTimeField(_("delivered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification delivery")
+        verbose_name_plural = _("notification deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "channel"], name="ntf_delivered_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.channel}"

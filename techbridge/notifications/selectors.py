@@ -6,11 +6,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from techbridge.core.actors import is_active_user
 from techbridge.notifications.models import Notification
 
 
 def inbox(user: Any) -> QuerySet[Notification]:
-    if not (user.is_authenticated and user.is_active):
+    if not is_active_user(user):
         return Notification.objects.none()
     return Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")
 

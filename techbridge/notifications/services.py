@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from techbridge.core.actors import Actor
 from techbridge.notifications.channels import enabled_channels
 from techbridge.notifications.models import Notification
 
@@ -39,14 +40,15 @@ def notify(
     return out
 
 
-def notification_mark_read(*, actor: Any, notification: Notification) -> None:
+def notification_mark_read(*, actor: Actor, notification: Notification) -> None:
     """Mark one of the actor's own notifications read (others' are ignored)."""
     Notification.objects.filter(
-        pk=notification.pk, recipient_id=actor.pk, read_at__isnull=True
+        pk=notification.pk, recipient_id=getattr(actor, "pk", None), read_at__isnull=True
     ).update(read_at=timezone.now())
 
 
-def notifications_mark_all_read(*, actor: Any) -> int:
-    return Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(
+def notifications_mark_all_read(*, actor: Actor) -> int:
+    recipient_id = getattr(actor, "pk", None)
+    return Notification.objects.filter(recipient_id=recipient_id, read_at__isnull=True).update(
         read_at=timezone.now()
     )

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from techbridge.accounts.access import deny, get_visible_or_404
-from techbridge.core.api import Pagination
+from techbridge.core.api import Pagination, StrictCharField
 from techbridge.core.masking import mask_email, mask_name, mask_phone
 from techbridge.organisations import selectors, services
 from techbridge.organisations.models import Organisation, OrganisationKind
@@ -61,51 +61,80 @@ class OrganisationOutput(serializers.ModelSerializer):
 
 
 class OrganisationInput(serializers.Serializer):
-    external_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    external_id = StrictCharField(max_length=64, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=OrganisationKind.choices, required=False)
-    name = serializers.CharField(max_length=200, required=False)
-    short_name = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    uscc = serializers.CharField(max_length=18, required=False, allow_blank=True)
-    region_code = serializers.CharField(max_length=6, required=False, allow_blank=True)
-    industry_code = serializers.CharField(max_length=5, required=False, allow_blank=True)
-    legal_person_type = serializers.CharField(max_length=3, required=False, allow_blank=True)
-    tier = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    name = StrictCharField(max_length=200, required=False)
+    short_name = StrictCharField(max_length=60, required=False, allow_blank=True)
+    uscc = StrictCharField(max_length=18, required=False, allow_blank=True)
+    region_code = StrictCharField(max_length=6, required=False, allow_blank=True)
+    industry_code = StrictCharField(max_length=5, required=False, allow_blank=True)
+    legal_person_type = StrictCharField(max_length=3, required=False, allow_blank=True)
+    tier = StrictCharField(max_length=20, required=False, allow_blank=True)
+    address = StrictCharField(max_length=300, required=False, allow_blank=True)
     website = serializers.URLField(required=False, allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    contact_name = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    description = StrictCharField(required=False, allow_blank=True, max_length=5000)
+    contact_name = StrictCharField(max_length=60, required=False, allow_blank=True)
+    contact_phone = StrictCharField(max_length=30, required=False, allow_blank=True)
     contact_email = serializers.EmailField(required=False, allow_blank=True)
+    # Required: a PATCH without it would overwrite whatever was saved meanwhile.
     version = serializers.IntegerField(
-        required=False, help_text="The version you edited; a stale one answers 409."
+        min_value=1, help_text="The version you edited; a stale one answers 409."
+    )
+
+
+class OrganisationCreateInput(OrganisationInput):
+    kind = serializers.ChoiceField(choices=OrganisationKind.choices)
+    name = StrictCharField(max_length=200)
+    version = None  # type: ignore[assignment]  # a new organisation has none
+
+
+class OrganisationQuery(serializers.Serializer):
+    """A well-formed region code that matches nothing lists nothing."""
+
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="name, short name or USCC"
+    )
+    kind = serializers.ChoiceField(
+        choices=OrganisationKind.choices, required=False, allow_blank=True
+    )
+    region = serializers.RegexField(
+        r"^(\d{2}|\d{4}|\d{6})$",
+        required=False,
+        allow_blank=True,
+        help_text="GB/T 2260 code or prefix: 520000 or 52 → all of 52…, 520115 exactly",
     )
 
 
 class OrganisationListApi(APIView):
     permission_classes = [permissions.AllowAny]
+    pagination_class = Pagination
 
-    @extend_schema(responses=OrganisationOutput(many=True))
+    @extend_schema(parameters=[OrganisationQuery], responses=OrganisationOutput(many=True))
     def get(self, request: Request) -> Response:
+        params = OrganisationQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        region = params.validated_data.get("region", "")
         qs = selectors.organisation_list(
             user=request.user,
-            q=request.query_params.get("q", "")[:100],
-            kind=request.query_params.get("kind", ""),
-            region=request.query_params.get("region", "")[:6],
+            q=params.validated_data.get("q", ""),
+            kind=params.validated_data.get("kind", ""),
+            # The selector takes a 6-digit code; a prefix is the code of its province/city.
+            region=region.ljust(6, "0") if region else "",
         )
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         data = OrganisationOutput(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
 
-    @extend_schema(request=OrganisationInput, responses={201: OrganisationOutput})
+    @extend_schema(request=OrganisationCreateInput, responses={201: OrganisationOutput})
     def post(self, request: Request) -> Response:
         if not request.user.is_authenticated:
             self.permission_denied(request)
         if not selectors.can_manage_organisations(request.user):
             self.permission_denied(request, message="Only bureau staff create organisations.")
-        data = _input(request)
-        if "name" not in data or "kind" not in data:
-            raise serializers.ValidationError({"name": ["required"], "kind": ["required"]})
+        serializer = OrganisationCreateInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
         org = services.organisation_create(actor=request.user, **data)
         body = OrganisationOutput(org, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)

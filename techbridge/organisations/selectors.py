@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from techbridge.accounts.roles import Role
 from techbridge.codes.selectors import region_prefix
+from techbridge.core.actors import is_active_user
 from techbridge.organisations.models import Organisation, OrganisationStatus
 
 # Roles that see every organisation (to review, register contracts, administer).
@@ -18,7 +19,7 @@ def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
     """Verified organisations for everyone; one's own organisation whatever its status;
     everything for bureau staff and the system administrator."""
     qs = Organisation.objects.all()
-    if user.is_authenticated and user.is_active and user.role in FULL_VIEW_ROLES:
+    if is_active_user(user) and user.role in FULL_VIEW_ROLES:
         return qs
     condition = Q(status=OrganisationStatus.VERIFIED)
     if user.is_authenticated and getattr(user, "organisation_id", None):
@@ -42,7 +43,7 @@ def organisation_list(
 
 
 def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
-    if not (user.is_authenticated and user.is_active):
+    if not is_active_user(user):
         return False
     if user.role in FULL_VIEW_ROLES:
         return True
@@ -51,11 +52,11 @@ def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
 
 def can_manage_organisations(user: Any) -> bool:
     """Create and delete organisations."""
-    return bool(user.is_authenticated and user.is_active and user.role in FULL_VIEW_ROLES)
+    return is_active_user(user) and user.role in FULL_VIEW_ROLES
 
 
 def can_see_contacts(user: Any, organisation: Organisation) -> bool:
     """Unmasked contact data: the organisation's own members and bureau staff."""
-    if not (user.is_authenticated and user.is_active):
+    if not is_active_user(user):
         return False
     return bool(user.organisation_id == organisation.pk or user.role == Role.BUREAU_STAFF)

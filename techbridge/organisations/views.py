@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from techbridge.accounts.access import deny, get_visible_or_404
-from techbridge.core.exceptions import ConflictError
-from techbridge.core.forms import add_service_errors
-from techbridge.core.masking import mask_email, mask_name, mask_phone
+from techbridge.core.forms import form_values, submit_form
+from techbridge.core.masking import mask_field
 from techbridge.organisations import selectors, services
 from techbridge.organisations.forms import OrganisationForm
 from techbridge.organisations.models import OrganisationKind
@@ -41,14 +40,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_visible_or_404(selectors.organisations_visible_to(request.user), pk, request.user)
-    if selectors.can_see_contacts(request.user, org):
-        contact = {"name": org.contact_name, "phone": org.contact_phone, "email": org.contact_email}
-    else:
-        contact = {
-            "name": mask_name(org.contact_name),
-            "phone": mask_phone(org.contact_phone),
-            "email": mask_email(org.contact_email) if org.contact_email else "",
-        }
+    reveal = selectors.can_see_contacts(request.user, org)
+    contact = {}
+    for key in ("name", "phone", "email"):
+        name, value = f"contact_{key}", getattr(org, f"contact_{key}")
+        contact[key] = value if reveal else mask_field(name, value)
     return render(
         request,
         "organisations/detail.html",
@@ -66,16 +62,17 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     if not selectors.can_manage_organisations(request.user):
         raise PermissionDenied
     form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            org = services.organisation_create(actor=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Organisation created."))
-            return redirect("organisations:detail", pk=org.pk)
-    return render(request, "organisations/form.html", {"form": form, "creating": True})
+    done = submit_form(
+        request,
+        form,
+        lambda: services.organisation_create(actor=request.user, **form_values(form)),
+    )
+    if done.value is not None:
+        messages.success(request, _("Organisation created."))
+        return redirect("organisations:detail", pk=done.value.pk)
+    return render(
+        request, "organisations/form.html", {"form": form, "creating": True}, status=done.status
+    )
 
 
 @login_required
@@ -84,25 +81,22 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_edit_organisation(request.user, org):
         deny(request.user, object_type="organisations.organisation", object_id=pk, reason="edit")
     form = OrganisationForm(request.POST or None, instance=org)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.organisation_update(
-                actor=request.user,
-                organisation=org,
-                expected_version=form.cleaned_data.get("version") or org.version,
-                **data,
-            )
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-            status = 409
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("organisations:detail", pk=org.pk)
-    return render(request, "organisations/form.html", {"form": form, "org": org}, status=status)
+    done = submit_form(
+        request,
+        form,
+        lambda: services.organisation_update(
+            actor=request.user,
+            organisation=org,
+            expected_version=form.cleaned_data.get("version") or org.version,
+            **form_values(form),
+        ),
+    )
+    if done.saved:
+        messages.success(request, _("Changes saved."))
+        return redirect("organisations:detail", pk=org.pk)
+    return render(
+        request, "organisations/form.html", {"form": form, "org": org}, status=done.status
+    )
 
 
 @login_required

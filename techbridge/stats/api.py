@@ -5,24 +5,67 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from techbridge.codes.choices import ContractType, TechField
 from techbridge.stats.bulletin import contract_bulletin
-from techbridge.stats.selectors import ContractStats, contract_statistics, make_filter
+from techbridge.stats.selectors import (
+    GROUP_KEYS,
+    ContractStats,
+    contract_statistics,
+    make_filter,
+    parse_group_by,
+)
 
+# "" means "no filter" for every parameter.
+_BLANK = {"type": "string", "enum": [""]}
+_PERIOD = {
+    "anyOf": [
+        {"type": "string", "format": "date"},
+        {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"},
+        _BLANK,
+    ]
+}
+# A code of the current GB/T 2260 edition (GET /api/v1/codes/regions/); a well-formed code
+# that is not in the list answers 400 naming it, so "gb2260" marks the semantic rule.
+_REGION = {"anyOf": [{"type": "string", "format": "gb2260", "maxLength": 6}, _BLANK]}
+_REGION_HELP = "GB/T 2260 code; a province or city covers all under it"
 FILTER_PARAMETERS = [
-    OpenApiParameter("from", OpenApiTypes.STR, description="YYYY-MM or YYYY-MM-DD"),
-    OpenApiParameter("to", OpenApiTypes.STR, description="YYYY-MM or YYYY-MM-DD (inclusive)"),
-    OpenApiParameter("seller_region", OpenApiTypes.STR, description="GB/T 2260, by prefix"),
-    OpenApiParameter("buyer_region", OpenApiTypes.STR, description="GB/T 2260, by prefix"),
-    OpenApiParameter("type", OpenApiTypes.STR, description="contract type code"),
-    OpenApiParameter("field", OpenApiTypes.STR, description="technical field code"),
+    OpenApiParameter("from", _PERIOD, description="YYYY-MM or YYYY-MM-DD"),
+    OpenApiParameter("to", _PERIOD, description="YYYY-MM or YYYY-MM-DD (inclusive)"),
+    OpenApiParameter(
+        "seller_region", _REGION, description=_REGION_HELP
+    ),
+    OpenApiParameter(
+        "buyer_region", _REGION, description=_REGION_HELP
+    ),
+    OpenApiParameter(
+        "type", {"type": "string", "enum": ["", *ContractType.values]}, description="contract type"
+    ),
+    OpenApiParameter(
+        "field", {"type": "string", "enum": ["", *TechField.values]}, description="technical field"
+    ),
 ]
+GROUP_BY_PARAMETER = OpenApiParameter(
+    "group_by",
+    {"type": "array", "items": {"type": "string", "enum": list(GROUP_KEYS)}, "maxItems": 2,
+     "uniqueItems": True},
+    explode=False,
+    description="one or two keys, comma-separated; empty or absent: field",
+)
+
+
+def _filters(request: Request) -> Any:
+    """make_filter with its errors as the API's 400 naming each parameter."""
+    try:
+        return make_filter(request.query_params)
+    except DjangoValidationError as exc:
+        raise exceptions.ValidationError(exc.message_dict) from None
 
 
 class StatsRowOutput(serializers.Serializer):
@@ -85,21 +128,16 @@ class ContractStatsApi(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "group_by",
-                OpenApiTypes.STR,
-                description="one or two of field, type, seller_region, buyer_region, month, "
-                "quarter, year, seller_type, buyer_type (comma-separated)",
-            ),
-            *FILTER_PARAMETERS,
-        ],
-        responses=ContractStatsOutput,
+        parameters=[GROUP_BY_PARAMETER, *FILTER_PARAMETERS], responses=ContractStatsOutput
     )
     def get(self, request: Request) -> Response:
-        filters = make_filter(request.query_params)
-        group_by = request.query_params.get("group_by", "field")
-        stats = contract_statistics(group_by=group_by.split(","), filters=filters)
+        filters = _filters(request)
+        group_by = request.query_params.get("group_by", "").strip() or "field"
+        try:
+            keys = parse_group_by(group_by)
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError({"group_by": exc.messages}) from None
+        stats = contract_statistics(group_by=keys, filters=filters)
         return Response(stats_payload(stats))
 
 
@@ -108,7 +146,7 @@ class BulletinApi(APIView):
 
     @extend_schema(parameters=FILTER_PARAMETERS, responses=BulletinOutput)
     def get(self, request: Request) -> Response:
-        bulletin = contract_bulletin(make_filter(request.query_params))
+        bulletin = contract_bulletin(_filters(request))
         payload = stats_payload(bulletin.stats)
         return Response(
             {

@@ -3,8 +3,6 @@ technology contract. Every change is a DealEvent in the same transaction."""
 
 from __future__ import annotations
 
-import uuid
-from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +11,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from techbridge.codes.choices import TechField
-from techbridge.core.models import TimeStampedModel, VersionedModel
+from techbridge.core.models import (
+    AttachmentBase,
+    EventBase,
+    TimeStampedModel,
+    VersionedModel,
+    attachment_path,
+)
 from techbridge.core.money import MoneyField
 
 
@@ -151,33 +155,28 @@ class DealEventKind(models.TextChoices):
     CONTRACT = "contract", _("Contract")
 
 
-class DealEvent(models.Model):
+class DealEvent(EventBase):
+    """A deal's history (core.models.EventBase): ``from_state``/``to_state`` are stages."""
+
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=16, choices=DealEventKind.choices)
-    from_stage = models.CharField(_("from stage"), max_length=16, blank=True)
-    to_stage = models.CharField(_("to stage"), max_length=16, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(_("time"), auto_now_add=True)
-    note = models.TextField(_("note"), blank=True)
-    detail = models.JSONField(_("detail"), default=dict, blank=True)
 
-    class Meta:
+    subject_field = "deal"
+
+    class Meta(EventBase.Meta):
         verbose_name = _("deal event")
         verbose_name_plural = _("deal events")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.deal_id} {self.kind}"
 
     @property
     def from_label(self) -> str:
-        return str(DealStage(self.from_stage).label) if self.from_stage in DealStage.values else ""
+        return str(DealStage(self.from_state).label) if self.from_state in DealStage.values else ""
 
     @property
     def to_label(self) -> str:
-        return str(DealStage(self.to_stage).label) if self.to_stage in DealStage.values else ""
+        return str(DealStage(self.to_state).label) if self.to_state in DealStage.values else ""
 
 
 class DealTask(TimeStampedModel):
@@ -211,23 +210,17 @@ class DealNote(TimeStampedModel):
 
 
 def _attachment_path(instance: Any, filename: str) -> str:
-    # Random name: the user's file name lives only in original_name, never in a path.
-    return f"brokerage/deals/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+    # Named by migration 0001; files are now named by core.models.attachment_path.
+    return attachment_path(instance, filename)
 
 
-class DealAttachment(models.Model):
+class DealAttachment(AttachmentBase):
+    """A file attached to a deal (core.models.AttachmentBase)."""
+
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["uploaded_at", "id"]
+    subject_field = "deal"
+    upload_folder = "brokerage/deals"
 
-    def __str__(self) -> str:
-        return self.original_name
+    class Meta(AttachmentBase.Meta):
+        verbose_name = _("deal attachment")

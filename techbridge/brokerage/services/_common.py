@@ -8,24 +8,21 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from techbridge.accounts.roles import Role
+from techbridge.core.actors import Actor, is_active_user
 from techbridge.notifications.services import notify
 
 
-def active(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def is_broker(user: Any) -> bool:
-    return active(user) and user.role == Role.BROKER
+    return is_active_user(user) and user.role == Role.BROKER
 
 
 def is_bureau(user: Any) -> bool:
-    return active(user) and user.role == Role.BUREAU_STAFF
+    return is_active_user(user) and user.role == Role.BUREAU_STAFF
 
 
 def is_member_of(user: Any, organisation_id: int | None) -> bool:
     return bool(
-        active(user)
+        is_active_user(user)
         and organisation_id is not None
         and user.is_member
         and user.organisation_id == organisation_id
@@ -50,7 +47,7 @@ def tell(
     title: str,
     body: str = "",
     link: str = "",
-    actor: Any = None,
+    actor: Actor = None,
 ) -> None:
     """Notify everyone but the person who caused it."""
     actor_pk = getattr(actor, "pk", None)

@@ -33,7 +33,6 @@ from techbridge.brokerage.models import (
     RecommendationStatus,
 )
 from techbridge.brokerage.services._common import (
-    active,
     is_broker,
     is_bureau,
     members_of,
@@ -41,9 +40,11 @@ from techbridge.brokerage.services._common import (
 )
 from techbridge.codes.choices import TechField
 from techbridge.contracts import services as contract_services
+from techbridge.core.actors import Actor, actor_or_none, is_active_user
+from techbridge.core.attachments import store_attachment
+from techbridge.core.events import record_event
 from techbridge.core.exceptions import ConflictError, TransitionError
 from techbridge.core.money import parse_amount
-from techbridge.core.uploads import check_upload
 from techbridge.notifications.models import NotificationKind
 from techbridge.organisations.models import Organisation
 
@@ -52,18 +53,12 @@ EDITABLE_FIELDS = ("title", "expected_value", "technical_field", "supplier", "re
 
 def can_manage(user: Any, deal: Deal) -> bool:
     """The deal's broker and bureau staff run a deal; the parties only follow it."""
-    return bool(active(user) and (deal.broker_id == user.pk or is_bureau(user)))
+    return bool(is_active_user(user) and (deal.broker_id == user.pk or is_bureau(user)))
 
 
-def _require_manage(actor: Any, deal: Deal) -> None:
+def _require_manage(actor: Actor, deal: Deal) -> None:
     if not can_manage(actor, deal):
         raise PermissionDenied(_("Only the deal's broker or bureau staff can do this."))
-
-
-def _event(deal: Deal, kind: str, actor: Any, **fields: Any) -> DealEvent:
-    return DealEvent.objects.create(
-        deal=deal, kind=kind, actor=actor if active(actor) else None, **fields
-    )
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
@@ -102,7 +97,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def deal_create(
     *,
-    actor: Any,
+    actor: Actor,
     enterprise: Organisation | None = None,
     recommendation: Recommendation | None = None,
     broker: Any = None,
@@ -154,14 +149,20 @@ def deal_create(
         meeting=meeting,
         **cleaned,
     )
-    _event(deal, DealEventKind.CREATED, actor, to_stage=deal.stage)
+    record_event(
+        DealEvent,
+        subject=deal,
+        actor=actor,
+        kind=DealEventKind.CREATED,
+        to_state=deal.stage,
+    )
     audit_record(AuditEventType.CREATE, actor=actor, obj=deal)
     return deal
 
 
 @transaction.atomic
 def deal_update(
-    *, actor: Any, deal: Deal, expected_version: int | None = None, **data: Any
+    *, actor: Actor, deal: Deal, expected_version: int | None = None, **data: Any
 ) -> Deal:
     """Edit title, expected value, field, supplier, resources if nobody saved in between
     (else ConflictError → 409). Stage, broker and parties' enterprise are not editable."""
@@ -174,7 +175,13 @@ def deal_update(
     for name in changed:
         setattr(deal, name, cleaned[name])
     deal.save_versioned(expected_version=expected_version, update_fields=changed)
-    _event(deal, DealEventKind.UPDATED, actor, detail={"fields": changed})
+    record_event(
+        DealEvent,
+        subject=deal,
+        actor=actor,
+        kind=DealEventKind.UPDATED,
+        data={"fields": changed},
+    )
     audit_record(AuditEventType.UPDATE, actor=actor, obj=deal, detail={"fields": changed})
     return deal
 
@@ -182,7 +189,7 @@ def deal_update(
 def _move(
     deal: Deal,
     *,
-    actor: Any,
+    actor: Actor,
     allowed_from: tuple[str, ...],
     expected_version: int | None,
     values: dict[str, Any],
@@ -202,7 +209,7 @@ def _move(
     return old
 
 
-def _tell_parties(deal: Deal, actor: Any, title: str, body: str = "") -> None:
+def _tell_parties(deal: Deal, actor: Actor, title: str, body: str = "") -> None:
     tell(
         [deal.broker, *members_of(deal.enterprise_id, deal.supplier_id)],
         kind=NotificationKind.STAGE,
@@ -216,7 +223,7 @@ def _tell_parties(deal: Deal, actor: Any, title: str, body: str = "") -> None:
 @transaction.atomic
 def deal_move(
     *,
-    actor: Any,
+    actor: Actor,
     deal: Deal,
     to_stage: str | None = None,
     note: str = "",
@@ -240,7 +247,15 @@ def deal_move(
         expected_version=expected_version,
         values={"stage": to_stage},
     )
-    _event(deal, DealEventKind.STAGE, actor, from_stage=old, to_stage=to_stage, note=note)
+    record_event(
+        DealEvent,
+        subject=deal,
+        actor=actor,
+        kind=DealEventKind.STAGE,
+        from_state=old,
+        to_state=to_stage,
+        note=note,
+    )
     audit_record(
         AuditEventType.TRANSITION, actor=actor, obj=deal, detail={"from": old, "to": to_stage}
     )
@@ -255,7 +270,7 @@ def deal_move(
 
 @transaction.atomic
 def deal_win(
-    *, actor: Any, deal: Deal, note: str = "", expected_version: int | None = None
+    *, actor: Actor, deal: Deal, note: str = "", expected_version: int | None = None
 ) -> Deal:
     """商业运作/签约 → closed, won."""
     _require_manage(actor, deal)
@@ -266,7 +281,15 @@ def deal_win(
         expected_version=expected_version,
         values={"stage": DealStage.CLOSED, "result": DealResult.WON, "closed_at": timezone.now()},
     )
-    _event(deal, DealEventKind.WON, actor, from_stage=old, to_stage=DealStage.CLOSED, note=note)
+    record_event(
+        DealEvent,
+        subject=deal,
+        actor=actor,
+        kind=DealEventKind.WON,
+        from_state=old,
+        to_state=DealStage.CLOSED,
+        note=note,
+    )
     audit_record(
         AuditEventType.TRANSITION,
         actor=actor,
@@ -278,7 +301,9 @@ def deal_win(
 
 
 @transaction.atomic
-def deal_lose(*, actor: Any, deal: Deal, reason: str, expected_version: int | None = None) -> Deal:
+def deal_lose(
+    *, actor: Actor, deal: Deal, reason: str, expected_version: int | None = None
+) -> Deal:
     """Any open stage → closed, lost, with a reason."""
     _require_manage(actor, deal)
     reason = (reason or "").strip()
@@ -296,7 +321,15 @@ def deal_lose(*, actor: Any, deal: Deal, reason: str, expected_version: int | No
             "closed_at": timezone.now(),
         },
     )
-    _event(deal, DealEventKind.LOST, actor, from_stage=old, to_stage=DealStage.CLOSED, note=reason)
+    record_event(
+        DealEvent,
+        subject=deal,
+        actor=actor,
+        kind=DealEventKind.LOST,
+        from_state=old,
+        to_state=DealStage.CLOSED,
+        note=reason,
+    )
     audit_record(
         AuditEventType.TRANSITION,
         actor=actor,
@@ -308,56 +341,75 @@ def deal_lose(*, actor: Any, deal: Deal, reason: str, expected_version: int | No
 
 
 @transaction.atomic
-def deal_add_task(*, actor: Any, deal: Deal, title: str, due: dt.date | None = None) -> DealTask:
+def deal_add_task(*, actor: Actor, deal: Deal, title: str, due: dt.date | None = None) -> DealTask:
     _require_manage(actor, deal)
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("Name the task.")})
-    task = DealTask.objects.create(deal=deal, title=title[:200], due=due, created_by=actor)
-    _event(deal, DealEventKind.TASK, actor, note=task.title, detail={"task": task.pk})
+    task = DealTask.objects.create(
+        deal=deal, title=title[:200], due=due, created_by=actor_or_none(actor)
+    )
+    record_event(
+        DealEvent,
+        subject=deal,
+        actor=actor,
+        kind=DealEventKind.TASK,
+        note=task.title,
+        data={"task": task.pk},
+    )
     audit_record(AuditEventType.CREATE, actor=actor, obj=task)
     return task
 
 
 @transaction.atomic
-def deal_complete_task(*, actor: Any, task: DealTask) -> DealTask:
+def deal_complete_task(*, actor: Actor, task: DealTask) -> DealTask:
     _require_manage(actor, task.deal)
     now = timezone.now()
     if DealTask.objects.filter(pk=task.pk, done_at__isnull=True).update(done_at=now) != 1:
         raise TransitionError(_("The task is already done."))
     task.done_at = now
-    _event(task.deal, DealEventKind.TASK, actor, note=task.title, detail={"done": task.pk})
+    record_event(
+        DealEvent,
+        subject=task.deal,
+        actor=actor,
+        kind=DealEventKind.TASK,
+        note=task.title,
+        data={"done": task.pk},
+    )
     audit_record(AuditEventType.UPDATE, actor=actor, obj=task, detail={"fields": ["done_at"]})
     return task
 
 
 @transaction.atomic
-def deal_add_note(*, actor: Any, deal: Deal, text: str) -> DealNote:
+def deal_add_note(*, actor: Actor, deal: Deal, text: str) -> DealNote:
     _require_manage(actor, deal)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("The note is empty.")})
-    note = DealNote.objects.create(deal=deal, author=actor, text=text[:5000])
-    _event(deal, DealEventKind.NOTE, actor, detail={"note": note.pk})
+    note = DealNote.objects.create(deal=deal, author=actor_or_none(actor), text=text[:5000])
+    record_event(
+        DealEvent,
+        subject=deal,
+        actor=actor,
+        kind=DealEventKind.NOTE,
+        data={"note": note.pk},
+    )
     audit_record(AuditEventType.CREATE, actor=actor, obj=note)
     return note
 
 
 @transaction.atomic
-def deal_attach(*, actor: Any, deal: Deal, upload: UploadedFile) -> DealAttachment:
+def deal_attach(*, actor: Actor, deal: Deal, upload: UploadedFile) -> DealAttachment:
     """Store a checked upload (type by content, ≤ 10 MB) under a random name."""
     _require_manage(actor, deal)
-    content_type = check_upload(upload)
-    attachment = DealAttachment(
-        deal=deal,
-        original_name=(upload.name or "file")[:200],
-        content_type=content_type,
-        size=upload.size or 0,
-        uploaded_by=actor,
+    attachment = store_attachment(DealAttachment, subject=deal, actor=actor, upload=upload)
+    record_event(
+        DealEvent,
+        subject=deal,
+        actor=actor,
+        kind=DealEventKind.ATTACHMENT,
+        data={"attachment": attachment.pk},
     )
-    attachment.file.save(upload.name or "file", upload, save=False)
-    attachment.save()
-    _event(deal, DealEventKind.ATTACHMENT, actor, detail={"attachment": attachment.pk})
     audit_record(AuditEventType.CREATE, actor=actor, obj=attachment)
     return attachment
 
@@ -384,7 +436,7 @@ def contract_prefill(deal: Deal) -> dict[str, Any]:
 
 
 @transaction.atomic
-def deal_create_contract(*, actor: Any, deal: Deal, **overrides: Any) -> Any:
+def deal_create_contract(*, actor: Actor, deal: Deal, **overrides: Any) -> Any:
     """Write the draft technology contract of a won deal through the contracts app
     (contract_type and whatever ``overrides`` give on top of ``contract_prefill``) and
     link it to the deal. The broker then submits it for registration."""
@@ -405,6 +457,12 @@ def deal_create_contract(*, actor: Any, deal: Deal, **overrides: Any) -> Any:
     ):
         raise ConflictError()
     deal.refresh_from_db()
-    _event(deal, DealEventKind.CONTRACT, actor, detail={"contract": contract.pk})
+    record_event(
+        DealEvent,
+        subject=deal,
+        actor=actor,
+        kind=DealEventKind.CONTRACT,
+        data={"contract": contract.pk},
+    )
     audit_record(AuditEventType.UPDATE, actor=actor, obj=deal, detail={"fields": ["contract"]})
     return contract

@@ -28,7 +28,6 @@ from techbridge.brokerage.models import (
     RequestStatus,
 )
 from techbridge.brokerage.services._common import (
-    active,
     is_broker,
     is_bureau,
     is_member_of,
@@ -39,6 +38,7 @@ from techbridge.brokerage.services.deals import deal_create
 from techbridge.catalogue import selectors as catalogue
 from techbridge.catalogue.kinds import KINDS
 from techbridge.codes.choices import TechField
+from techbridge.core.actors import Actor, actor_or_none, is_active_user
 from techbridge.core.exceptions import TransitionError
 from techbridge.notifications.models import NotificationKind
 from techbridge.organisations.models import Organisation, OrganisationKind
@@ -62,10 +62,10 @@ def can_organise(user: Any, event: MatchmakingEvent | None = None) -> bool:
     bureau staff."""
     if event is None:
         return is_broker(user) or is_bureau(user)
-    return bool(active(user) and (event.organiser_id == user.pk or is_bureau(user)))
+    return bool(is_active_user(user) and (event.organiser_id == user.pk or is_bureau(user)))
 
 
-def _require_organiser(actor: Any, event: MatchmakingEvent) -> None:
+def _require_organiser(actor: Actor, event: MatchmakingEvent) -> None:
     if not can_organise(actor, event):
         raise PermissionDenied(_("Only the event's organiser or bureau staff can do this."))
 
@@ -90,18 +90,20 @@ def _clean_event(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def event_create(*, actor: Any, **data: Any) -> MatchmakingEvent:
+def event_create(*, actor: Actor, **data: Any) -> MatchmakingEvent:
     if not can_organise(actor):
         raise PermissionDenied(_("Brokers and bureau staff organise matchmaking meetings."))
     cleaned = _clean_event({k: v for k, v in data.items() if k in EVENT_FIELDS})
-    event = MatchmakingEvent.objects.create(organiser=actor, **cleaned)
+    organiser = actor_or_none(actor)
+    assert organiser is not None  # can_organise() admits signed-in users only
+    event = MatchmakingEvent.objects.create(organiser=organiser, **cleaned)
     audit_record(AuditEventType.CREATE, actor=actor, obj=event)
     return event
 
 
 @transaction.atomic
 def event_update(
-    *, actor: Any, event: MatchmakingEvent, expected_version: int | None = None, **data: Any
+    *, actor: Actor, event: MatchmakingEvent, expected_version: int | None = None, **data: Any
 ) -> MatchmakingEvent:
     _require_organiser(actor, event)
     cleaned = _clean_event({k: v for k, v in data.items() if k in EVENT_FIELDS})
@@ -119,7 +121,7 @@ def event_update(
 
 
 @transaction.atomic
-def event_set_status(*, actor: Any, event: MatchmakingEvent, status: str) -> MatchmakingEvent:
+def event_set_status(*, actor: Actor, event: MatchmakingEvent, status: str) -> MatchmakingEvent:
     """Publish (draft → published) or close (published → closed) an event."""
     _require_organiser(actor, event)
     allowed: dict[str, str] = {
@@ -144,7 +146,7 @@ def event_set_status(*, actor: Any, event: MatchmakingEvent, status: str) -> Mat
 
 @transaction.atomic
 def event_invite(
-    *, actor: Any, event: MatchmakingEvent, record_kind: str, record_id: int
+    *, actor: Actor, event: MatchmakingEvent, record_kind: str, record_id: int
 ) -> EventInvitation:
     """Invite a published demand or resource (idempotent)."""
     _require_organiser(actor, event)
@@ -165,7 +167,7 @@ def event_invite(
     return invitation
 
 
-def _may_register_for(actor: Any, event: MatchmakingEvent, organisation: Organisation) -> bool:
+def _may_register_for(actor: Actor, event: MatchmakingEvent, organisation: Organisation) -> bool:
     return can_organise(actor, event) or is_member_of(actor, organisation.pk)
 
 
@@ -182,7 +184,7 @@ def _clean_slots(event: MatchmakingEvent, slots: Any) -> list[int]:
 @transaction.atomic
 def participant_register(
     *,
-    actor: Any,
+    actor: Actor,
     event: MatchmakingEvent,
     organisation: Organisation | None = None,
     person: Any = None,
@@ -216,7 +218,7 @@ def participant_register(
 
 @transaction.atomic
 def participant_set_availability(
-    *, actor: Any, participant: Participant, available_slots: list[int]
+    *, actor: Actor, participant: Participant, available_slots: list[int]
 ) -> Participant:
     event = participant.event
     if not _may_register_for(actor, event, participant.organisation):
@@ -231,7 +233,7 @@ def participant_set_availability(
 
 @transaction.atomic
 def meeting_request_create(
-    *, actor: Any, requester: Participant, target: Participant, note: str = ""
+    *, actor: Actor, requester: Participant, target: Participant, note: str = ""
 ) -> MeetingRequest:
     """A participant asks another for a bilateral talk (the organiser may do it for
     them)."""
@@ -267,7 +269,9 @@ def meeting_request_create(
 
 
 @transaction.atomic
-def meeting_request_decide(*, actor: Any, request: MeetingRequest, accept: bool) -> MeetingRequest:
+def meeting_request_decide(
+    *, actor: Actor, request: MeetingRequest, accept: bool
+) -> MeetingRequest:
     """The target (or the organiser) accepts or declines a request."""
     event = request.event
     if not _may_register_for(actor, event, request.target.organisation):
@@ -308,7 +312,7 @@ def problem_of(event: MatchmakingEvent) -> scheduler.Problem:
 
 @transaction.atomic
 def event_schedule(
-    *, actor: Any, event: MatchmakingEvent, time_budget: float = 1.5
+    *, actor: Actor, event: MatchmakingEvent, time_budget: float = 1.5
 ) -> scheduler.Schedule:
     """(Re)build the schedule: meetings without a recorded outcome are replaced by the
     scheduler's placement; meetings with an outcome stay where they were. Participants'
@@ -380,7 +384,7 @@ def event_schedule(
 @transaction.atomic
 def meeting_record_outcome(
     *,
-    actor: Any,
+    actor: Actor,
     meeting: Meeting,
     outcome: str,
     note: str = "",

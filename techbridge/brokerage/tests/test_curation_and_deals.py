@@ -7,12 +7,23 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from techbridge.accounts.roles import Role
 from techbridge.audit.models import AuditEvent
 from techbridge.brokerage import services
 from techbridge.brokerage.models import Deal, DealEvent
 from techbridge.core.exceptions import ConflictError, TransitionError
+from techbridge.core.testing import make_organisation, make_user
+from techbridge.organisations.models import OrganisationKind
 
 pytestmark = pytest.mark.django_db
+
+
+def page(client, url: str) -> str:
+    """The page's text, after checking it answered 200 (a text missing from an error page
+    proves nothing)."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
 
 
 def recommend(world, **kw):
@@ -39,15 +50,17 @@ def test_decline_reason_reaches_the_owner_and_rates(world) -> None:
     )
     with pytest.raises(TransitionError):
         services.recommendation_accept(actor=p.owner, recommendation=reco)
-    page = p.client_for(p.researcher).get("/brokerage/feedback/").content.decode()
-    assert "预算只有十万" in page
-    assert "0.0%" in page  # acceptance rate: 0 of 1 answered
+    feedback = page(p.client_for(p.researcher), "/brokerage/feedback/")
+    assert "预算只有十万" in feedback
+    assert "0.0%" in feedback  # acceptance rate: 0 of 1 answered
     # Nothing was opened: contacts stay private.
-    assert "13800138000" not in page
-    # An outsider's feedback page shows none of it.
-    assert (
-        "预算只有十万" not in p.client_for(p.outsider).get("/brokerage/feedback/").content.decode()
-    )
+    assert "13800138000" not in feedback
+    # Another institution's feedback page shows none of it (an enterprise member has no
+    # feedback page at all: 403, which would prove nothing about what the page shows).
+    assert p.client_for(p.outsider).get("/brokerage/feedback/").status_code == 403
+    other_institute = make_organisation("丁研究院 Delta", OrganisationKind.RESEARCH_INSTITUTE)
+    other_researcher = make_user("researcher2", Role.INSTITUTION_MEMBER, other_institute)
+    assert "预算只有十万" not in page(p.client_for(other_researcher), "/brokerage/feedback/")
 
 
 def test_recommending_twice_or_unpublished_is_refused(world) -> None:
@@ -70,13 +83,11 @@ def test_recommending_twice_or_unpublished_is_refused(world) -> None:
 def test_accepted_contacts_shown_to_both_sides_and_audited(world) -> None:
     p = world.personas
     services.recommendation_accept(actor=p.owner, recommendation=recommend(world))
-    page = p.client_for(p.owner).get("/brokerage/recommendations/").content.decode()
-    assert "13900139000" in page  # the institution's contact phone, unmasked
+    assert "13900139000" in page(p.client_for(p.owner), "/brokerage/recommendations/")
     assert AuditEvent.objects.filter(
         event="reveal", actor=p.owner, object_id=str(p.institution.pk)
     ).exists()
-    feedback = p.client_for(p.researcher).get("/brokerage/feedback/").content.decode()
-    assert "13800138000" in feedback
+    assert "13800138000" in page(p.client_for(p.researcher), "/brokerage/feedback/")
     assert AuditEvent.objects.filter(event="reveal", actor=p.researcher).exists()
 
 
@@ -103,7 +114,11 @@ def test_deal_seen_by_participants_only(world, deal) -> None:
     assert response.status_code == 404
     deal.refresh_from_db()
     assert deal.stage == "publication"
-    assert "补充材料" not in p.client_for(p.outsider).get("/brokerage/deals/").content.decode()
+    services.deal_add_task(actor=world.broker, deal=deal, title="补充材料")
+    assert "补充材料" in page(p.client_for(p.owner), f"/brokerage/deals/{deal.pk}/")
+    outsider_deals = page(p.client_for(p.outsider), "/brokerage/deals/")
+    assert deal.title not in outsider_deals and "补充材料" not in outsider_deals
+    assert deal.title in page(p.client_for(p.owner), "/brokerage/deals/")
 
 
 def test_stale_edit_is_refused_with_409(world, deal) -> None:
@@ -143,8 +158,8 @@ def test_tasks_notes_and_safe_attachments(world, deal) -> None:
     pdf = SimpleUploadedFile("../../etc/报告.pdf", b"%PDF-1.4 test", "application/pdf")
     attachment = services.deal_attach(actor=world.broker, deal=deal, upload=pdf)
     assert "etc" not in attachment.file.name and "报告" not in attachment.file.name
-    page = client.get(f"/brokerage/deals/{deal.pk}/").content.decode()
-    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    detail = page(client, f"/brokerage/deals/{deal.pk}/")
+    assert "<script>alert(1)</script>" not in detail and "&lt;script&gt;" in detail
     download = client.get(f"/brokerage/deals/{deal.pk}/attachments/{attachment.pk}/")
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
@@ -158,8 +173,7 @@ def test_tasks_notes_and_safe_attachments(world, deal) -> None:
 
 def test_role_pages(world, deal) -> None:
     p = world.personas
-    assert p.client_for(world.broker).get("/brokerage/board/").status_code == 200
-    board = p.client_for(world.broker).get("/brokerage/board/").content.decode()
+    board = page(p.client_for(world.broker), "/brokerage/board/")
     assert deal.title in board
     assert f"/brokerage/demands/{world.demand.pk}/curate/" in board
     assert p.client_for(p.owner).get("/brokerage/board/").status_code == 403

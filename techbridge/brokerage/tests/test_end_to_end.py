@@ -83,7 +83,7 @@ def test_demand_to_registered_contract_counted_in_statistics(
         deal = services.deal_move(actor=broker, deal=deal)
         assert deal.stage == expected
     moves = DealEvent.objects.filter(deal=deal, kind="stage").order_by("id")
-    assert [(e.from_stage, e.to_stage) for e in moves] == list(itertools.pairwise(OPEN_STAGES))
+    assert [(e.from_state, e.to_state) for e in moves] == list(itertools.pairwise(OPEN_STAGES))
     assert audit_rows(deal, "transition").count() == len(OPEN_STAGES) - 1
     # The parties follow the deal in their inbox.
     assert Notification.objects.filter(recipient=p.owner, kind="stage").count() == 5

@@ -19,8 +19,8 @@ from techbridge.audit.services import audit_record
 from techbridge.brokerage import selectors, services
 from techbridge.brokerage.forms import DeclineForm, RecommendForm
 from techbridge.brokerage.models import Recommendation, RecommendationStatus
-from techbridge.brokerage.views._util import SERVICE_ERRORS, report_error
 from techbridge.catalogue import selectors as catalogue
+from techbridge.core.forms import SERVICE_ERRORS, report_error
 from techbridge.matching.selectors import match_demand
 from techbridge.organisations.models import Organisation
 

@@ -25,11 +25,9 @@ from techbridge.brokerage.forms import (
     TaskForm,
 )
 from techbridge.brokerage.models import Deal, DealResult, DealStage
-from techbridge.brokerage.views._util import SERVICE_ERRORS, report_error
 from techbridge.codes.choices import TechField
 from techbridge.contracts import selectors as contract_selectors
-from techbridge.core.exceptions import ConflictError
-from techbridge.core.uploads import download_response
+from techbridge.core.forms import SERVICE_ERRORS, form_values, report_error, submit_form
 
 
 def _deal(request: HttpRequest, pk: int) -> Deal:
@@ -132,26 +130,22 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_manage(request.user, deal):
         deny(request.user, object_type="brokerage.deal", object_id=pk, reason="edit")
     form = DealForm(request.POST or None, instance=deal)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.deal_update(
-                actor=request.user,
-                deal=deal,
-                expected_version=form.cleaned_data.get("version") or deal.version,
-                **data,
-            )
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-            status = 409
-        except SERVICE_ERRORS as exc:
-            form.add_error(None, getattr(exc, "messages", [str(exc)]))
-            status = 400
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("brokerage:deal", pk=deal.pk)
-    return render(request, "brokerage/deal_form.html", {"form": form, "deal": deal}, status=status)
+    done = submit_form(
+        request,
+        form,
+        lambda: services.deal_update(
+            actor=request.user,
+            deal=deal,
+            expected_version=form.cleaned_data.get("version") or deal.version,
+            **form_values(form),
+        ),
+    )
+    if done.saved:
+        messages.success(request, _("Changes saved."))
+        return redirect("brokerage:deal", pk=deal.pk)
+    return render(
+        request, "brokerage/deal_form.html", {"form": form, "deal": deal}, status=done.status
+    )
 
 
 @role_required(Role.BROKER, Role.BUREAU_STAFF)
@@ -257,6 +251,4 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
         attachment = deal.attachments.get(pk=attachment_id)
     except deal.attachments.model.DoesNotExist:
         deny(request.user, object_type="brokerage.dealattachment", object_id=attachment_id)
-    return download_response(
-        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
-    )
+    return attachment.download()

@@ -23,8 +23,7 @@ from techbridge.brokerage.models import (
     RequestStatus,
 )
 from techbridge.brokerage.suggestions import suggest_invitations
-from techbridge.brokerage.views._util import SERVICE_ERRORS, report_error
-from techbridge.core.exceptions import ConflictError
+from techbridge.core.forms import SERVICE_ERRORS, form_values, report_error, submit_form
 
 
 def _event(request: HttpRequest, pk: int) -> MatchmakingEvent:
@@ -99,30 +98,23 @@ def event_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             reason="edit",
         )
     form = EventForm(request.POST or None, instance=event)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            if event is None:
-                event = services.event_create(actor=request.user, **data)
-            else:
-                services.event_update(
-                    actor=request.user,
-                    event=event,
-                    expected_version=form.cleaned_data.get("version") or event.version,
-                    **data,
-                )
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-            status = 409
-        except SERVICE_ERRORS as exc:
-            form.add_error(None, getattr(exc, "messages", [str(exc)]))
-            status = 400
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("brokerage:event", pk=event.pk)
+
+    def save() -> MatchmakingEvent:
+        if event is None:
+            return services.event_create(actor=request.user, **form_values(form))
+        return services.event_update(
+            actor=request.user,
+            event=event,
+            expected_version=form.cleaned_data.get("version") or event.version,
+            **form_values(form),
+        )
+
+    done = submit_form(request, form, save)
+    if done.value is not None:
+        messages.success(request, _("Saved."))
+        return redirect("brokerage:event", pk=done.value.pk)
     return render(
-        request, "brokerage/event_form.html", {"form": form, "event": event}, status=status
+        request, "brokerage/event_form.html", {"form": form, "event": event}, status=done.status
     )
 
 

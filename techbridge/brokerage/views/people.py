@@ -14,14 +14,14 @@ from techbridge.accounts.roles import Role
 from techbridge.brokerage import selectors, services
 from techbridge.brokerage.forms import VisitDemandForm, VisitForm
 from techbridge.brokerage.models import MatchmakingEvent, TechSquad
-from techbridge.brokerage.views._util import SERVICE_ERRORS, report_error
+from techbridge.core.forms import SERVICE_ERRORS, report_error
 from techbridge.organisations.models import Organisation, OrganisationKind
 
 
 @role_required(Role.BROKER, Role.BUREAU_STAFF)
 def performance(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    brokers = [selectors.broker_performance(b) for b in selectors.brokers_visible_to(user)]
+    brokers = selectors.brokers_performance(selectors.brokers_visible_to(user))
     bureau = user.role == Role.BUREAU_STAFF
     events = (
         MatchmakingEvent.objects.all()
@@ -34,7 +34,7 @@ def performance(request: HttpRequest) -> HttpResponse:
         {
             "brokers": brokers,
             "stations": selectors.station_performance() if bureau else [],
-            "events": [(e, selectors.event_report(e)) for e in events.order_by("-held_on")[:50]],
+            "events": selectors.events_report(events.order_by("-held_on")[:50]),
             "bureau": bureau,
         },
     )

@@ -8,7 +8,7 @@ from techbridge.catalogue.models.demand import (
     ProposalStatus,
     SolutionProposal,
 )
-from techbridge.catalogue.models.events import RecordEvent
+from techbridge.catalogue.models.events import RecordEvent, RecordEventKind
 from techbridge.catalogue.models.resources import (
     Achievement,
     DataResource,
@@ -38,6 +38,7 @@ __all__ = [
     "LabType",
     "ProposalStatus",
     "RecordEvent",
+    "RecordEventKind",
     "RunningStatus",
     "ServiceOffering",
     "SharingMode",

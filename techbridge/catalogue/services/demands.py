@@ -16,15 +16,17 @@ from techbridge.accounts.roles import Role
 from techbridge.audit.models import AuditEventType
 from techbridge.audit.services import audit_record
 from techbridge.catalogue import selectors
-from techbridge.catalogue.models import Channel, Demand, Status
-from techbridge.catalogue.services.records import _event, create_record, record_expire
+from techbridge.catalogue.models import Channel, Demand, RecordEvent, RecordEventKind, Status
+from techbridge.catalogue.services.records import create_record, record_expire
+from techbridge.core.actors import Actor
+from techbridge.core.events import record_event
 from techbridge.core.exceptions import TransitionError
 from techbridge.organisations.models import Organisation, OrganisationKind
 from techbridge.search.indexing import index_on_commit
 
 
 @transaction.atomic
-def demand_record_for_enterprise(*, actor: Any, enterprise: Organisation, **data: Any) -> Demand:
+def demand_record_for_enterprise(*, actor: Actor, enterprise: Organisation, **data: Any) -> Demand:
     """Station (or tech-squad) staff record a demand collected on a visit. The enterprise
     owns it and must confirm it before it can be submitted for review."""
     if not (selectors.is_active_user(actor) and actor.role == Role.STATION_STAFF):
@@ -44,7 +46,7 @@ def demand_record_for_enterprise(*, actor: Any, enterprise: Organisation, **data
 
 
 @transaction.atomic
-def demand_confirm(*, actor: Any, demand: Demand) -> Demand:
+def demand_confirm(*, actor: Actor, demand: Demand) -> Demand:
     """The enterprise confirms a demand a station recorded for it."""
     if not (
         selectors.is_active_user(actor)
@@ -61,19 +63,21 @@ def demand_confirm(*, actor: Any, demand: Demand) -> Demand:
     if updated != 1:
         raise TransitionError(_("This demand was confirmed already."))
     demand.refresh_from_db()
-    _event(
-        demand,
+    record_event(
+        RecordEvent,
+        subject=demand,
         actor=actor,
-        from_status=demand.status,
-        to_status=demand.status,
-        reason=_("Confirmed by the enterprise"),
+        kind=RecordEventKind.CONFIRMED,
+        from_state=demand.status,
+        to_state=demand.status,
+        note=_("Confirmed by the enterprise"),
     )
     audit_record(AuditEventType.UPDATE, actor=actor, obj=demand, detail={"fields": ["confirmed"]})
     return demand
 
 
 @transaction.atomic
-def demand_renew(*, actor: Any, demand: Demand, expires_on: date) -> Demand:
+def demand_renew(*, actor: Actor, demand: Demand, expires_on: date) -> Demand:
     """Extend a demand's listing; an expired demand is listed again (it was reviewed)."""
     if not selectors.can_edit(actor, demand):
         raise PermissionDenied
@@ -94,12 +98,14 @@ def demand_renew(*, actor: Any, demand: Demand, expires_on: date) -> Demand:
     if updated != 1:
         raise TransitionError(_("Someone else changed this demand's status; reload the page."))
     demand.refresh_from_db()
-    _event(
-        demand,
+    record_event(
+        RecordEvent,
+        subject=demand,
         actor=actor,
-        from_status=old,
-        to_status=Status.PUBLISHED,
-        reason=_("Renewed until %(d)s") % {"d": expires_on.isoformat()},
+        kind=RecordEventKind.RENEWED,
+        from_state=old,
+        to_state=Status.PUBLISHED,
+        note=_("Renewed until %(d)s") % {"d": expires_on.isoformat()},
     )
     audit_record(
         AuditEventType.TRANSITION,
@@ -111,7 +117,7 @@ def demand_renew(*, actor: Any, demand: Demand, expires_on: date) -> Demand:
     return demand
 
 
-def demands_expire_due(*, today: date | None = None, actor: Any = None) -> int:
+def demands_expire_due(*, today: date | None = None, actor: Actor = None) -> int:
     """Expire every published demand whose ``expires_on`` has passed; returns the count.
     Each demand in its own transaction, so one failure does not undo the others."""
     today = today or timezone.localdate()

@@ -13,15 +13,16 @@ from django.utils.translation import gettext as _
 from techbridge.audit.models import AuditEventType
 from techbridge.audit.services import audit_record
 from techbridge.catalogue import selectors
-from techbridge.catalogue.models import Expert, Status
-from techbridge.catalogue.services.records import _event
+from techbridge.catalogue.models import Expert, RecordEvent, RecordEventKind, Status
+from techbridge.core.actors import Actor
+from techbridge.core.events import record_event
 from techbridge.core.exceptions import TransitionError
 from techbridge.core.masking import mask_name
 from techbridge.search.indexing import remove_on_commit
 
 
 @transaction.atomic
-def expert_withdraw_consent(*, actor: Any, expert: Expert) -> Expert:
+def expert_withdraw_consent(*, actor: Actor, expert: Expert) -> Expert:
     """The expert withdrew consent: hide the profile, erase contact data and profile text,
     keep only a masked name; the audit trail stays."""
     if not selectors.can_edit(actor, expert):
@@ -44,12 +45,14 @@ def expert_withdraw_consent(*, actor: Any, expert: Expert) -> Expert:
         updated_at=now,
     )
     expert.refresh_from_db()
-    _event(
-        expert,
+    record_event(
+        RecordEvent,
+        subject=expert,
         actor=actor,
-        from_status=old,
-        to_status=Status.WITHDRAWN,
-        reason=_("Consent withdrawn; personal data erased"),
+        kind=RecordEventKind.CONSENT,
+        from_state=old,
+        to_state=Status.WITHDRAWN,
+        note=_("Consent withdrawn; personal data erased"),
     )
     audit_record(
         AuditEventType.TRANSITION,
@@ -67,7 +70,7 @@ def can_reveal(user: Any) -> bool:
 
 
 @transaction.atomic
-def expert_reveal(*, actor: Any, expert: Expert) -> dict[str, str]:
+def expert_reveal(*, actor: Actor, expert: Expert) -> dict[str, str]:
     """Unmasked phone and e-mail for bureau staff; writes an audit REVEAL row."""
     if not can_reveal(actor):
         raise PermissionDenied

@@ -4,7 +4,6 @@ accepts or declines; the proposer may withdraw."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -22,6 +21,7 @@ from techbridge.catalogue.models import (
     SolutionProposal,
     Status,
 )
+from techbridge.core.actors import Actor
 from techbridge.core.exceptions import TransitionError
 from techbridge.core.money import parse_amount
 
@@ -29,7 +29,7 @@ from techbridge.core.money import parse_amount
 @transaction.atomic
 def proposal_submit(
     *,
-    actor: Any,
+    actor: Actor,
     demand: Demand,
     approach: str,
     plan: str = "",
@@ -82,7 +82,7 @@ def proposal_submit(
 
 
 def _decide(
-    *, actor: Any, proposal: SolutionProposal, to: str, allowed: list[str], note: str = ""
+    *, actor: Actor, proposal: SolutionProposal, to: str, allowed: list[str], note: str = ""
 ) -> SolutionProposal:
     now = timezone.now()
     updated = SolutionProposal.objects.filter(pk=proposal.pk, status__in=allowed).update(
@@ -100,7 +100,7 @@ def _decide(
 
 @transaction.atomic
 def proposal_decide(
-    *, actor: Any, proposal: SolutionProposal, accept: bool, note: str = ""
+    *, actor: Actor, proposal: SolutionProposal, accept: bool, note: str = ""
 ) -> SolutionProposal:
     """The demand's enterprise accepts or declines a proposal."""
     if not (
@@ -120,7 +120,7 @@ def proposal_decide(
 
 
 @transaction.atomic
-def proposal_withdraw(*, actor: Any, proposal: SolutionProposal) -> SolutionProposal:
+def proposal_withdraw(*, actor: Actor, proposal: SolutionProposal) -> SolutionProposal:
     if not (selectors.is_active_user(actor) and actor.organisation_id == proposal.proposer_id):
         raise PermissionDenied
     return _decide(

@@ -20,9 +20,16 @@ from techbridge.audit.models import AuditEventType
 from techbridge.audit.services import audit_record, audit_record_many, changed_fields
 from techbridge.catalogue import selectors
 from techbridge.catalogue.kinds import model_for
-from techbridge.catalogue.models import CatalogueRecord, Demand, RecordEvent, Status
+from techbridge.catalogue.models import (
+    CatalogueRecord,
+    Demand,
+    RecordEvent,
+    RecordEventKind,
+    Status,
+)
 from techbridge.catalogue.services.fields import EDITABLE, clean_fields
 from techbridge.core.actors import Actor, actor_or_none
+from techbridge.core.events import new_event, record_event, record_events
 from techbridge.core.exceptions import TransitionError
 from techbridge.search.indexing import index_on_commit, remove_on_commit
 
@@ -40,19 +47,6 @@ def _unique_error(exc: IntegrityError) -> ValidationError:
             {"external_id": _("Your organisation already has a record with this external id.")}
         )
     return ValidationError(_("The record conflicts with an existing one."))
-
-
-def _event(
-    record: CatalogueRecord, *, actor: Actor, from_status: str, to_status: str, reason: str = ""
-) -> RecordEvent:
-    return RecordEvent.objects.create(
-        kind=record.KIND,
-        record_id=record.pk,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor_or_none(actor),
-        reason=reason,
-    )
 
 
 @transaction.atomic
@@ -98,7 +92,13 @@ def create_record(
             record.save()
     except IntegrityError as exc:
         raise _unique_error(exc) from exc
-    _event(record, actor=actor, from_status="", to_status=record.status)
+    record_event(
+        RecordEvent,
+        subject=record,
+        actor=actor,
+        kind=RecordEventKind.CREATED,
+        to_state=record.status,
+    )
     audit_record(AuditEventType.CREATE, actor=actor, obj=record)
     index_on_commit(kind, record.pk)
     return record
@@ -166,14 +166,16 @@ def record_delete(*, actor: Actor, record: CatalogueRecord) -> None:
     ):
         raise TransitionError(_("Withdraw the record before deleting it."))
     kind, pk, label = record.KIND, record.pk, str(record)
-    record.delete()
-    RecordEvent.objects.create(
-        kind=kind,
-        record_id=pk,
-        from_status=record.status,
-        to_status="deleted",
-        actor=actor_or_none(actor),
+    # Before the delete: the event names the record by (kind, id), which delete() clears.
+    record_event(
+        RecordEvent,
+        subject=record,
+        actor=actor,
+        kind=RecordEventKind.DELETED,
+        from_state=record.status,
+        to_state="deleted",
     )
+    record.delete()
     audit_record(
         AuditEventType.DELETE,
         actor=actor,
@@ -209,7 +211,15 @@ def _move(
     if updated != 1:
         raise TransitionError(_("Someone else changed this record's status; reload the page."))
     record.refresh_from_db()
-    _event(record, actor=actor, from_status=old, to_status=to, reason=reason)
+    record_event(
+        RecordEvent,
+        subject=record,
+        actor=actor,
+        kind=RecordEventKind.STATUS,
+        from_state=old,
+        to_state=to,
+        note=reason,
+    )
     detail: dict[str, Any] = {"from": old, "to": to}
     if reason:
         detail["reason"] = reason[:500]
@@ -340,19 +350,23 @@ def records_publish_many(*, actor: Actor, records: list[CatalogueRecord]) -> int
         model._base_manager.filter(pk__in=ids[start : start + 900]).update(
             status=Status.PUBLISHED, published_at=now, version=F("version") + 1, updated_at=now
         )
-    events = [
-        RecordEvent(
-            kind=model.KIND,  # type: ignore[attr-defined]
-            record_id=pk,
-            from_status=olds[pk],
-            to_status=Status.PUBLISHED,
-            actor=actor_or_none(actor),
-            reason="import",
-            at=now,
-        )
-        for pk in ids
-    ]
-    RecordEvent.objects.bulk_create(events, batch_size=2000)
+    by_pk = {r.pk: r for r in records}
+    record_events(
+        RecordEvent,
+        (
+            new_event(
+                RecordEvent,
+                subject=by_pk[pk],
+                actor=actor,
+                kind=RecordEventKind.STATUS,
+                from_state=olds[pk],
+                to_state=Status.PUBLISHED,
+                note="import",
+                at=now,
+            )
+            for pk in ids
+        ),
+    )
     moved = set(ids)
     changed = [r for r in records if r.pk in moved]
     for record in changed:

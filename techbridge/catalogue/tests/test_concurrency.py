@@ -51,5 +51,5 @@ def test_concurrent_publish_and_return_one_wins(personas) -> None:
     assert sorted(outcomes) == ["ok", "refused"]
     record.refresh_from_db()
     assert record.status in (Status.PUBLISHED, Status.RETURNED)
-    decisions = RecordEvent.objects.filter(record_id=record.pk, from_status=Status.SUBMITTED)
+    decisions = RecordEvent.objects.filter(record_id=record.pk, from_state=Status.SUBMITTED)
     assert decisions.count() == 1

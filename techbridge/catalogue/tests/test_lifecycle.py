@@ -36,8 +36,8 @@ def test_full_lifecycle_writes_events_and_audit_rows(personas) -> None:
     assert record.is_public
     services.record_withdraw(actor=personas.colleague, record=record, reason="已转让")
     steps = list(
-        RecordEvent.objects.filter(kind="achievement", record_id=record.pk).values_list(
-            "from_status", "to_status"
+        RecordEvent.objects.filter(record_kind="achievement", record_id=record.pk).values_list(
+            "from_state", "to_state"
         )
     )
     assert steps == [
@@ -299,7 +299,7 @@ def test_a_published_demand_edited_over_the_api_goes_back_to_review(personas) ->
     assert public.status_code == 200
     assert "未经审核的新标题" not in public.content.decode()
     assert RecordEvent.objects.filter(
-        kind="demand", record_id=demand.pk, from_status="published", to_status="submitted"
+        record_kind="demand", record_id=demand.pk, from_state="published", to_state="submitted"
     ).exists()
 
 

@@ -13,16 +13,9 @@ from techbridge.catalogue import selectors
 from techbridge.catalogue.models import CatalogueRecord, Demand, Expert
 from techbridge.catalogue.services.fields import EDITABLE
 from techbridge.codes.choices import TechField, TransferMode
-from techbridge.core.masking import mask_email, mask_name, mask_phone
+from techbridge.core.masking import PERSONAL_FIELDS, mask_email, mask_phone
 from techbridge.core.money import format_yuan
 
-PERSONAL = {
-    "contact_name": mask_name,
-    "contact_phone": mask_phone,
-    "contact_email": mask_email,
-    "phone": mask_phone,
-    "email": mask_email,
-}
 HIDDEN_ON_PAGE = {"external_id", "consent_version", "title", "name", "summary", "detail"}
 HIDDEN_ON_PAGE |= {"profile", "description"}
 LIST_LABELS = {"transfer_modes": TransferMode, "technical_fields": TechField}
@@ -66,8 +59,8 @@ def facts(user: Any, record: CatalogueRecord, *, revealed: bool = False) -> list
         text = value_text(record, name)
         if not text:
             continue
-        if name in PERSONAL and not show_personal:
-            text = PERSONAL[name](text)
+        if name in PERSONAL_FIELDS and not show_personal:
+            text = PERSONAL_FIELDS[name](text)
         if name == "region_code":
             from techbridge.codes.selectors import region_label
 

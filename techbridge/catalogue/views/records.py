@@ -31,7 +31,13 @@ from techbridge.catalogue.models import Demand, Expert, Status
 from techbridge.catalogue.views.display import body_text, expert_contact, facts
 from techbridge.codes.choices import TRL, TechField
 from techbridge.core.exceptions import ConflictError, TransitionError
-from techbridge.core.forms import add_service_errors
+from techbridge.core.forms import (
+    INVALID_STATUS,
+    Submission,
+    form_values,
+    report_error,
+    submit_form,
+)
 
 
 def _kind_label(kind: str) -> str:
@@ -125,20 +131,21 @@ def record_create(request: HttpRequest, kind: str) -> HttpResponse:
         raise PermissionDenied
     form_class = record_form_class(kind)
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            record = services.record_create(actor=request.user, kind=kind, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Draft saved. Submit it for review when it is complete."))
-            return redirect(record.get_absolute_url())
+    done = submit_form(
+        request,
+        form,
+        lambda: services.record_create(actor=request.user, kind=kind, **form_values(form)),
+    )
+    if done.value is not None:
+        messages.success(request, _("Draft saved. Submit it for review when it is complete."))
+        return redirect(done.value.get_absolute_url())
     return render(
         request,
         "catalogue/form.html",
         {"form": form, "kind": kind, "title": _kind_label(kind), "creating": True},
+        status=done.status,
     )
+
 
 
 @login_required
@@ -149,17 +156,20 @@ def demand_record(request: HttpRequest) -> HttpResponse:
     form_class = record_form_class("demand")
     form = form_class(request.POST or None)
     who = EnterpriseChoiceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and who.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            record = services.demand_record_for_enterprise(
-                actor=request.user, enterprise=who.cleaned_data["enterprise"], **data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Demand recorded; the enterprise is asked to confirm it."))
-            return redirect(record.get_absolute_url())
+    if request.method == "POST" and not who.is_valid():
+        form.is_valid()  # show this form's errors too
+        done: Submission[Demand] = Submission(status=INVALID_STATUS)
+    else:
+        done = submit_form(
+            request,
+            form,
+            lambda: services.demand_record_for_enterprise(
+                actor=request.user, enterprise=who.cleaned_data["enterprise"], **form_values(form)
+            ),
+        )
+    if done.value is not None:
+        messages.success(request, _("Demand recorded; the enterprise is asked to confirm it."))
+        return redirect(done.value.get_absolute_url())
     return render(
         request,
         "catalogue/form.html",
@@ -170,6 +180,7 @@ def demand_record(request: HttpRequest) -> HttpResponse:
             "title": _("Record a demand"),
             "creating": True,
         },
+        status=done.status,
     )
 
 
@@ -179,32 +190,24 @@ def record_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if not selectors.can_edit(request.user, record):
         deny(request.user, object_type=record._meta.label_lower, object_id=pk, reason="edit")
     form = record_form_class(kind)(request.POST or None, instance=record)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.record_update(
-                actor=request.user,
-                record=record,
-                expected_version=form.cleaned_data.get("version") or record.version,
-                **data,
-            )
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-            status = 409
-        except TransitionError as exc:
-            form.add_error(None, exc.message)
-            status = 409
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect(record.get_absolute_url())
+    done = submit_form(
+        request,
+        form,
+        lambda: services.record_update(
+            actor=request.user,
+            record=record,
+            expected_version=form.cleaned_data.get("version") or record.version,
+            **form_values(form),
+        ),
+    )
+    if done.saved:
+        messages.success(request, _("Changes saved."))
+        return redirect(record.get_absolute_url())
     return render(
         request,
         "catalogue/form.html",
         {"form": form, "kind": kind, "record": record, "title": _kind_label(kind)},
-        status=status,
+        status=done.status,
     )
 
 
@@ -269,10 +272,8 @@ def record_action(request: HttpRequest, kind: str, pk: int, action: str) -> Http
             raise Http404
     except PermissionDenied:
         deny(user, object_type=record._meta.label_lower, object_id=pk, reason=action)
-    except (TransitionError, ConflictError) as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except (TransitionError, ConflictError, ValidationError) as exc:
+        report_error(request, exc)
     return redirect(record.get_absolute_url())
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from techbridge.catalogue.forms import ProposalForm
 from techbridge.catalogue.kinds import KINDS
 from techbridge.catalogue.models import ProposalStatus, Status
 from techbridge.core.exceptions import TransitionError
-from techbridge.core.forms import add_service_errors
+from techbridge.core.forms import submit_form
 
 
 @login_required
@@ -58,19 +58,17 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
     if not getattr(request.user, "is_member", False) or demand.status != Status.PUBLISHED:
         raise PermissionDenied
     form = ProposalForm(request.POST or None, experts=selectors.experts_for_proposal(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            proposal = services.proposal_submit(
-                actor=request.user, demand=demand, **form.cleaned_data
-            )
-        except (PermissionDenied, TransitionError) as exc:
-            form.add_error(None, getattr(exc, "message", None) or _("Not allowed."))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Proposal sent to the enterprise."))
-            return redirect("catalogue:proposal", pk=proposal.pk)
-    return render(request, "catalogue/propose.html", {"form": form, "demand": demand})
+    done = submit_form(
+        request,
+        form,
+        lambda: services.proposal_submit(actor=request.user, demand=demand, **form.cleaned_data),
+    )
+    if done.value is not None:
+        messages.success(request, _("Proposal sent to the enterprise."))
+        return redirect("catalogue:proposal", pk=done.value.pk)
+    return render(
+        request, "catalogue/propose.html", {"form": form, "demand": demand}, status=done.status
+    )
 
 
 @login_required

@@ -162,7 +162,7 @@ def test_page_form_shows_amount_errors(personas, codes):
             "technical_field": "electronic_information",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # an invalid form post, as in every app
     assert not TechnologyContract.objects.exists()
     assert 'role="alert"' in response.content.decode()
 

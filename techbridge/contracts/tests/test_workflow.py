@@ -40,7 +40,7 @@ def test_seller_submits_and_registrar_certifies_and_registers(personas, make_con
     assert kinds == ["created", "submitted", "registered"]
     event = registered.events.get(kind=ContractEventKind.REGISTERED)
     assert event.actor == personas.staff
-    assert event.detail["adjusted"]["technology_amount"] == ["800000.00", "750000.50"]
+    assert event.data["adjusted"]["technology_amount"] == ["800000.00", "750000.50"]
     audit = AuditEvent.objects.filter(object_id=str(registered.pk), event="transition")
     assert audit.count() == 2
 
@@ -79,7 +79,7 @@ def test_return_with_reason_then_resubmit(personas, make_contract):
     services.contract_submit(actor=personas.colleague, contract=contract)
     kinds = list(contract.events.values_list("kind", flat=True))
     assert kinds == ["created", "submitted", "returned", "updated", "resubmitted"]
-    assert contract.events.get(kind="returned").reason == "缺少技术交易额说明"
+    assert contract.events.get(kind="returned").note == "缺少技术交易额说明"
 
 
 def test_outsider_and_buyer_cannot_submit(personas, make_contract):
@@ -110,8 +110,8 @@ def test_amendment_is_an_event_and_needs_reason(personas, make_contract):
     contract.refresh_from_db()
     assert contract.contract_amount == Decimal("1200000.00")
     event = contract.events.get(kind=ContractEventKind.AMENDED)
-    assert event.reason == "更正金额"
-    assert event.detail["fields"]["contract_amount"] == ["1000000.00", "1200000.00"]
+    assert event.note == "更正金额"
+    assert event.data["fields"]["contract_amount"] == ["1000000.00", "1200000.00"]
 
 
 def test_stale_amendment_is_a_conflict(personas, make_contract):
