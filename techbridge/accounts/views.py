@@ -115,7 +115,7 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
-    live = ApiToken.objects.filter(user_id=request.user.pk, revoked_at__isnull=True)
+    live = ApiToken.objects.filter(user_id=int(request.user.pk or 0), revoked_at__isnull=True)
     return render(
         request,
         "accounts/me.html",
