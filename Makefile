@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint setup setup-test install install-dev bench bench-text bench-matching bench-catalogue bench-contracts bench-scheduler clean
+.PHONY: run test lint setup setup-test install install-dev bench bench-text bench-matching bench-catalogue bench-contracts bench-scheduler bench-jobs bench-index-nodes clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -32,9 +32,12 @@ setup: install
 	$(BIN)/techbridge setup-demo
 	$(BIN)/techbridge reindex
 
+# The web server and a job worker (ADR 0007) together; Ctrl-C stops both.
 run: setup
 	@echo "techbridge: serving http://$(HOST):$(PORT)/  (API schema: /api/v1/schema/, docs: /api/v1/docs/)"
-	$(BIN)/techbridge runserver $(HOST):$(PORT)
+	@$(BIN)/techbridge worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/techbridge runserver $(HOST):$(PORT)
 
 setup-test: install-dev
 	$(BIN)/techbridge compile-translations
@@ -50,7 +53,7 @@ lint: setup-test
 	$(BIN)/techbridge makemigrations --check --dry-run
 
 # Benchmarks print their figures next to a baseline measured in the same run.
-bench: bench-text bench-catalogue bench-matching bench-contracts bench-scheduler
+bench: bench-text bench-catalogue bench-matching bench-contracts bench-scheduler bench-jobs bench-index-nodes
 
 bench-text: setup-test
 	$(BIN)/python benchmarks/bench_text.py
@@ -66,6 +69,12 @@ bench-contracts: setup-test
 
 bench-scheduler: setup-test
 	$(BIN)/python benchmarks/bench_scheduler.py
+
+bench-jobs: setup-test
+	$(BIN)/python benchmarks/bench_jobs.py
+
+bench-index-nodes: setup-test
+	$(BIN)/python benchmarks/bench_index_nodes.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
