@@ -42,7 +42,7 @@ from techbridge.imports.columns import (
     text,
 )
 from techbridge.organisations.models import Organisation
-from techbridge.search.indexing import index_on_commit
+from techbridge.search.indexing import index_many_on_commit
 
 
 def _choice(choices: Any, label: str) -> Callable[[Any], str]:
@@ -232,8 +232,7 @@ class CatalogueImporter(Importer):
         pks = {o.pk for o in outcome.updated_objects}
         pks.update(self._published)
         self._published = []
-        for pk in sorted(pks):
-            index_on_commit(self.record_kind, pk)
+        index_many_on_commit(self.record_kind, pks)  # one INSERT for the chunk's log rows
 
 
 class AchievementImporter(CatalogueImporter):

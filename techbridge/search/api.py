@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -39,10 +39,29 @@ class SearchOutput(serializers.Serializer):
 
 
 class SearchInput(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
-    kind = serializers.CharField(required=False, allow_blank=True, default="")
-    field = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
-    region = serializers.CharField(required=False, allow_blank=True, default="", max_length=12)
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        help_text="Free text (≤ 500 characters); no operators.",
+    )
+    kind = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Comma-separated kinds, e.g. achievement,lab",
+    )
+    field = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=40, help_text="technical field"
+    )
+    region = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=12,
+        help_text="GB/T 2260 code or prefix (52, 5201, 520100); an unknown one finds nothing",
+    )
     limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
     facets = serializers.BooleanField(required=False, default=False)
 
@@ -50,21 +69,7 @@ class SearchInput(serializers.Serializer):
 class SearchApi(APIView):
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="Free text (≤ 500 characters); no operators."),
-            OpenApiParameter(
-                "kind", str, description="Comma-separated kinds, e.g. achievement,lab"
-            ),
-            OpenApiParameter("field", str, description="Technical field code"),
-            OpenApiParameter(
-                "region", str, description="GB/T 2260 code or prefix (52, 5201, 520100)"
-            ),
-            OpenApiParameter("limit", int),
-            OpenApiParameter("facets", bool),
-        ],
-        responses=SearchOutput,
-    )
+    @extend_schema(parameters=[SearchInput], responses=SearchOutput)
     def get(self, request: Request) -> Response:
         data = SearchInput(data=request.query_params)
         data.is_valid(raise_exception=True)

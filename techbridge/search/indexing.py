@@ -1,41 +1,35 @@
 """Keeping the search index in step with the database.
 
 Domain services call :func:`index_on_commit` / :func:`remove_on_commit` inside their
-transaction; the index is touched only after the commit (STYLE principle 7), so a
-rolled-back change never reaches the index. Both hooks do the same thing: after commit the
-record is looked up among the PUBLIC records of its kind and indexed if it is there,
-removed otherwise — so publish, edit, withdraw, expire, delete and consent withdrawal need
-no special cases, and replaying a hook twice is harmless.
+transaction; both write a row to the index change log (``search.IndexChange``) in that
+same transaction, so a rolled-back change logs nothing and a committed change survives
+even ``kill -9`` right after the commit (ADR 0008). Every node's index follows the log from
+its own cursor (:mod:`techbridge.search.follower`): each change is looked up among the
+PUBLIC records of its kind and indexed if it is there, removed otherwise — so publish,
+edit, withdraw, expire, delete and consent withdrawal need no special cases, and applying
+a change twice is harmless.
 
-Work is queued per process and written in batches: in the background (a daemon thread,
-the default outside tests) so a request that publishes does not wait for the index, or at
-once (``SEARCH_INDEX_ASYNC = False``, the default under pytest) so tests see the result.
-:func:`flush` waits for the queue; an exit handler flushes what is left. Anything lost
-(a killed process) is found by ``techbridge index-check`` and fixed by ``reindex``.
+Outside tests a background follower applies the log (findable well within 2 s on every
+node); under pytest (``SEARCH_INDEX_ASYNC = False``) the log is applied right after the
+commit in the committing thread, so tests see the result at once. :func:`flush` brings
+this node's index up to the log; :func:`check_and_repair` is the nightly check.
 """
 
 from __future__ import annotations
 
-import atexit
 import logging
 import re
 import threading
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.db import close_old_connections, connection, transaction
-
+from techbridge.search import changelog, follower
 from techbridge.search.backends import IndexDoc, get_backend
 from techbridge.text import add_words, tokenise_for_index
 
 logger = logging.getLogger(__name__)
 
-BATCH = 500
-DEBOUNCE_SECONDS = 0.05
 
 
 # --- record -> document --------------------------------------------------------------------
@@ -163,12 +157,12 @@ def _dictionary_words() -> list[str]:
     from techbridge.catalogue.kinds import KINDS
     from techbridge.catalogue.selectors import public_queryset
     from techbridge.codes.choices import TechField
-    from techbridge.codes.models import Industry
+    from techbridge.codes.selectors import industry_names
 
     words: list[str] = []
     for label in TechField.labels:
         words.extend(part for part in str(label).replace("、", "和").split("和") if part)
-    words.extend(Industry.objects.values_list("name", flat=True).distinct()[:5000])
+    words.extend(industry_names(limit=5000))
     for kind in KINDS:
         rows = public_queryset(kind).order_by("-published_at").values_list("keywords", flat=True)
         for keywords in rows[:KEYWORDS_PER_KIND]:
@@ -176,156 +170,75 @@ def _dictionary_words() -> list[str]:
     return words
 
 
-# --- the queue -----------------------------------------------------------------------------
+# --- the change log ------------------------------------------------------------------------
 
-
-@dataclass
-class _Queue:
-    pending: dict[str, set[int]] = field(default_factory=dict)
-    lock: threading.Condition = field(default_factory=threading.Condition)
-    busy: bool = False
-    thread: threading.Thread | None = None
-    suspended: int = 0
-
-
-_queue = _Queue()
-
-
-def _async() -> bool:
-    default = getattr(settings, "ENVIRONMENT", "") != "test"
-    return bool(getattr(settings, "SEARCH_INDEX_ASYNC", default))
-
-
-def _enqueue(kind: str, pk: int) -> None:
-    with _queue.lock:
-        if _queue.suspended:
-            return
-        _queue.pending.setdefault(kind, set()).add(int(pk))
-        _queue.lock.notify_all()
-    if _async():
-        _ensure_thread()
-    else:
-        flush()
+_suspended = {"depth": 0}
+_suspended_lock = threading.Lock()
 
 
 def index_on_commit(kind: str, pk: int) -> None:
-    """(Re)index record ``pk`` of ``kind`` after commit; removes it if no longer public."""
-    transaction.on_commit(lambda: _enqueue(kind, pk))
+    """Log that record ``pk`` of ``kind`` changed, IN the caller's transaction (a rolled-back
+    change logs nothing, a committed one survives a crash); after commit every node's
+    index re-reads it from the public records: indexed if public, removed otherwise."""
+    if _suspended["depth"]:
+        return
+    changelog.record_change(kind, pk)
+    follower.on_commit()
 
 
 def remove_on_commit(kind: str, pk: int) -> None:
-    """Remove record ``pk`` of ``kind`` from the index after commit (kept if, by then, it
-    is public again — the database decides)."""
-    transaction.on_commit(lambda: _enqueue(kind, pk))
+    """Log that record ``pk`` of ``kind`` left the catalogue (kept if, by the time a node
+    applies the change, it is public again — the database decides)."""
+    index_on_commit(kind, pk)
+
+
+def index_many_on_commit(kind: str, pks: Iterable[int]) -> None:
+    """:func:`index_on_commit` for many records in one statement (imports)."""
+    if _suspended["depth"]:
+        return
+    if changelog.record_changes(kind, sorted({int(pk) for pk in pks})):
+        follower.on_commit()
 
 
 @contextmanager
 def suspended() -> Iterator[None]:
-    """Ignore index hooks inside the block (bulk loads that end with a ``reindex``)."""
-    with _queue.lock:
-        _queue.suspended += 1
+    """Log nothing inside the block (bulk loads that end with a ``reindex``)."""
+    with _suspended_lock:
+        _suspended["depth"] += 1
     try:
         yield
     finally:
-        with _queue.lock:
-            _queue.suspended -= 1
+        with _suspended_lock:
+            _suspended["depth"] -= 1
+
+
+def flush(timeout: float = 60.0) -> bool:
+    """Bring this node's index up to the change log as it is now; True when caught up."""
+    return follower.flush(timeout=timeout)
 
 
 def sync_records(kind: str, pks: Iterable[int]) -> tuple[int, int]:
     """Index the public ones among ``pks`` now and remove the others; (indexed, removed)."""
-    pks = {int(pk) for pk in pks}
-    if not pks:
+    return apply_changes({kind: {int(pk) for pk in pks}})
+
+
+def apply_changes(changes: dict[str, set[int]]) -> tuple[int, int]:
+    """Index the public records among ``changes`` (kind → ids) and remove the others, in
+    one index commit; (indexed, removed)."""
+    changes = {kind: ids for kind, ids in changes.items() if ids}
+    if not changes:
         return (0, 0)
     ensure_dictionary()
-    backend = get_backend()
-    docs = [document_for(r) for r in public_records(kind, pks) if r.is_public]
-    gone = pks - {d.id for d in docs}
-    backend.sync(docs, {kind: gone})
-    return (len(docs), len(gone))
-
-
-def _take() -> list[tuple[str, list[int]]]:
-    """Up to BATCH ids per kind out of the queue (caller holds the lock)."""
-    work = []
-    for kind in list(_queue.pending):
-        ids = _queue.pending[kind]
-        chunk = [ids.pop() for _ in range(min(BATCH, len(ids)))]
-        if not ids:
-            del _queue.pending[kind]
-        work.append((kind, chunk))
-    return work
-
-
-def _drain_once() -> bool:
-    with _queue.lock:
-        if _queue.busy or not _queue.pending:
-            return False
-        _queue.busy = True
-        work = _take()
-    try:
-        for kind, chunk in work:
-            try:
-                sync_records(kind, chunk)
-            except Exception:
-                logger.exception("search: indexing %s failed; re-queued", kind)
-                with _queue.lock:
-                    _queue.pending.setdefault(kind, set()).update(chunk)
-                raise
-    finally:
-        with _queue.lock:
-            _queue.busy = False
-            _queue.lock.notify_all()
-    return True
-
-
-def flush(timeout: float = 60.0) -> bool:
-    """Write everything queued now (in this thread) and wait for a running batch; True if
-    the queue is empty at the end."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            worked = _drain_once()
-        except Exception:
-            return False
-        with _queue.lock:
-            if not _queue.pending and not _queue.busy:
-                return True
-            if not worked:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                _queue.lock.wait(min(remaining, 0.1))
-
-
-def _worker() -> None:
-    while True:
-        with _queue.lock:
-            while not _queue.pending:
-                _queue.lock.wait()
-        time.sleep(DEBOUNCE_SECONDS)  # let a burst of commits form one batch
-        try:
-            _drain_once()
-        except Exception:
-            time.sleep(1.0)  # logged in _drain_once; retry later (e.g. writer lock busy)
-        finally:
-            close_old_connections()
-            if not connection.in_atomic_block:
-                connection.close()
-
-
-def _ensure_thread() -> None:
-    with _queue.lock:
-        if _queue.thread is None or not _queue.thread.is_alive():
-            _queue.thread = threading.Thread(target=_worker, name="search-indexer", daemon=True)
-            _queue.thread.start()
-
-
-@atexit.register
-def _flush_at_exit() -> None:
-    if _queue.pending and not flush(timeout=30.0):
-        logger.warning(
-            "search: %d kinds left unindexed; run `techbridge index-check`", len(_queue.pending)
-        )
+    docs: list[IndexDoc] = []
+    removals: dict[str, Iterable[int]] = {}
+    removed = 0
+    for kind, pks in changes.items():
+        found = [document_for(r) for r in public_records(kind, pks) if r.is_public]
+        docs.extend(found)
+        gone = pks - {d.id for d in found}
+        removals[kind], removed = gone, removed + len(gone)
+    get_backend().sync(docs, removals)
+    return (len(docs), removed)
 
 
 # --- whole-index operations ----------------------------------------------------------------
@@ -345,12 +258,15 @@ def public_count(kind: str) -> int:
 
 def rebuild(kinds: Sequence[str] | None = None, *, progress: Any = None, workers: int = 1) -> int:
     """Rebuild the index of ``kinds`` (all if None) from the public records; searches keep
-    answering from the old index meanwhile. Records changed during the rebuild are caught
-    up afterwards. ``progress(n)`` is called per document; ``workers`` > 1 tokenises in
-    that many forked processes (the database is read here only). Returns the count."""
+    answering from the old index meanwhile. A full rebuild is a new generation that
+    carries the log position it was read at (changes after it are applied by the
+    follower); one kind is rebuilt in place and its changes logged meanwhile re-applied.
+    ``progress(n)`` is called per document; ``workers`` > 1 tokenises in that many forked
+    processes (the database is read here only). Returns the count."""
     ensure_dictionary()  # before forking, so workers segment with the same dictionary
-    started = time.time()
     names = list(kinds) if kinds else all_kinds()
+    # Read BEFORE the records: every change up to here is in what the rebuild reads.
+    cursor = changelog.fresh_cursor()
 
     def stream() -> Iterator[dict[str, Any]]:
         for kind in names:
@@ -365,10 +281,13 @@ def rebuild(kinds: Sequence[str] | None = None, *, progress: Any = None, workers
         import multiprocessing
 
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            count = backend.rebuild(_pooled(pool, stream()), kinds=target)
+            docs: Iterator[IndexDoc] = _pooled(pool, stream())
+            count = backend.rebuild(docs, kinds=target, cursor=cursor.as_dict())
     else:
-        count = backend.rebuild(map(document_from_raw, stream()), kinds=target)
-    catch_up(names, since=started)
+        docs = map(document_from_raw, stream())
+        count = backend.rebuild(docs, kinds=target, cursor=cursor.as_dict())
+    if target is not None:
+        catch_up(names, since_change=cursor.high)
     return count
 
 
@@ -392,18 +311,16 @@ def _pooled(pool: Any, raws: Iterator[dict[str, Any]], size: int = 2048) -> Iter
         yield from submitted.get()
 
 
-def catch_up(kinds: Sequence[str], *, since: float) -> None:
-    """After a rebuild: re-sync records changed since ``since`` and every id on which the
-    database and the index disagree (changes that reached the old generation)."""
-    from datetime import UTC, datetime
+def catch_up(kinds: Sequence[str], *, since_change: int) -> None:
+    """After an in-place rebuild: re-sync the records of ``kinds`` logged after change
+    ``since_change`` (the follower may have applied them before the rebuild's single
+    commit replaced them with what it had read) and every id where database and index
+    disagree."""
+    from techbridge.search.models import IndexChange
 
-    from techbridge.catalogue.kinds import KINDS
-
-    moment = datetime.fromtimestamp(since - 1, tz=UTC)
     for kind in kinds:
-        changed = set(
-            KINDS[kind]._default_manager.filter(updated_at__gte=moment).values_list("pk", flat=True)
-        )
+        logged = IndexChange.objects.filter(kind=kind, id__gt=since_change)
+        changed = set(logged.values_list("record_pk", flat=True))
         missing, extra = differences(kind)
         sync_records(kind, changed | missing | extra)
 
@@ -418,7 +335,34 @@ def differences(kind: str) -> tuple[set[int], set[int]]:
 
 
 def reset_index() -> None:
-    """Empty the index and the queue (tests)."""
-    with _queue.lock:
-        _queue.pending.clear()
+    """Empty the index, keeping its cursor (tests: an index that lost its documents)."""
     get_backend().clear()
+
+
+def check(*, fix: bool = False) -> dict[str, Any]:
+    """This node's index against the database after applying the log: differences per
+    kind (re-synced when ``fix``), the node's cursor and its lag."""
+    flushed = flush(timeout=30.0)
+    kinds: dict[str, dict[str, list[int]]] = {}
+    fixed = 0
+    for kind in all_kinds():
+        missing, extra = differences(kind)
+        if missing or extra:
+            kinds[kind] = {"missing": sorted(missing), "extra": sorted(extra)}
+            if fix:
+                sync_records(kind, missing | extra)
+                fixed += len(missing) + len(extra)
+    return {**follower.status(), "flushed": flushed, "differences": kinds, "fixed": fixed}
+
+
+def check_and_repair() -> dict[str, Any]:
+    """The nightly check (scheduled job ``search.index_check``): apply the log, re-sync any
+    id where this node's index and the database disagree, prune the log. Returns the
+    report of :func:`check` plus ``pruned``; logs a warning when something was fixed."""
+    report = check(fix=True)
+    report["pruned"] = changelog.prune()
+    if report["fixed"]:
+        logger.warning(
+            "search: index-check fixed %d differences on %s", report["fixed"], report["node"]
+        )
+    return report

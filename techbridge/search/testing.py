@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from techbridge.search import indexing
 from techbridge.search.backends import reset_backends
 
 
@@ -26,8 +25,6 @@ def fresh_search_index(settings: Any, tmp_path: Path) -> Iterator[Path]:
     path = tmp_path / "index"
     settings.SEARCH_INDEX_DIR = path
     settings.SEARCH_INDEX_ASYNC = False
-    reset_backends()
-    with indexing._queue.lock:
-        indexing._queue.pending.clear()
+    reset_backends()  # also gives up the follower lock of the previous directory
     yield path
     reset_backends()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -118,9 +119,41 @@ class SearchBackend(ABC):
         """Remove every document (of ``kind``)."""
 
     @abstractmethod
-    def rebuild(self, docs: Iterable[IndexDoc], *, kinds: Sequence[str] | None = None) -> int:
+    def rebuild(
+        self,
+        docs: Iterable[IndexDoc],
+        *,
+        kinds: Sequence[str] | None = None,
+        cursor: dict[str, Any] | None = None,
+    ) -> int:
         """Replace the documents of ``kinds`` (all kinds if None) by ``docs`` while searches
-        keep answering from the old state until the new one is complete; return the count."""
+        keep answering from the old state until the new one is complete; return the count.
+        ``cursor`` (a full rebuild) is stored with the new state before it goes live, so a
+        follower never sees the new documents without the log position they stand for."""
+
+    # --- following the change log (ADR 0008) -----------------------------------------
+    # A per-node engine keeps one cursor per generation of its own files; a shared engine
+    # (OpenSearch) keeps ONE cursor next to its documents (e.g. in the alias' metadata or a
+    # document of its own) and elects its single follower with a cluster-wide lock.
+
+    def generation(self) -> str:
+        """The name of the live state the cursor belongs to (a rebuild starts a new one)."""
+        return ""
+
+    def load_cursor(self, generation: str) -> dict[str, Any] | None:
+        """The stored cursor of ``generation``, or None (a new or rebuilt-elsewhere index)."""
+        raise NotImplementedError
+
+    def save_cursor(self, generation: str, data: dict[str, Any]) -> None:
+        """Store the cursor of ``generation`` (atomically: a crash keeps the old one)."""
+        raise NotImplementedError
+
+    def acquire_follower_lock(self) -> bool:
+        """True if this process is (now) the one follower of this index; never blocks."""
+        return True
+
+    def release_follower_lock(self) -> None:  # noqa: B027 - optional hook
+        """Give up following (tests, shutdown)."""
 
     def more_like_this(
         self,

@@ -12,10 +12,16 @@ lock file). We open a writer only for the duration of one batch (opening costs ~
 retry briefly when another process holds it, so web workers, the background flusher and
 the CLI can all write. Readers reload after our own commits at once, and after other
 processes' commits within ~0.5 s (tantivy watches meta.json).
+
+Following the change log (ADR 0008): ``cursor-<generation>.json`` beside the generation
+says which changes that generation holds, and ``FOLLOWER.lock`` (an exclusive ``flock``)
+elects the one process of this node that applies the log; the others only read.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import logging
 import os
 import shutil
@@ -105,6 +111,8 @@ class TantivyBackend(SearchBackend):
         self._index: tantivy.Index | None = None
         self._generation = ""
         self._current_stat: tuple[int, int] | None = None
+        self._follower_fd: int | None = None
+        self._follower_pid = 0
 
     # --- generations ------------------------------------------------------------------
 
@@ -181,6 +189,48 @@ class TantivyBackend(SearchBackend):
             del writer
         index.reload()
 
+    # --- the follower's state -------------------------------------------------------
+
+    def generation(self) -> str:
+        with self._lock:
+            self._open()
+            return self._generation
+
+    def _cursor_file(self, generation: str) -> Path:
+        return self.root / f"cursor-{generation}.json"
+
+    def load_cursor(self, generation: str) -> dict[str, Any] | None:
+        try:
+            data = json.loads(self._cursor_file(generation).read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def save_cursor(self, generation: str, data: dict[str, Any]) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / f"cursor-{generation}.{os.getpid()}.{threading.get_ident()}.tmp"
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, self._cursor_file(generation))
+
+    def acquire_follower_lock(self) -> bool:
+        # flock belongs to the open file: a forked child must take its own.
+        if self._follower_fd is not None and self._follower_pid == os.getpid():
+            return True
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / "FOLLOWER.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._follower_fd, self._follower_pid = fd, os.getpid()
+        return True
+
+    def release_follower_lock(self) -> None:
+        fd, self._follower_fd = self._follower_fd, None
+        if fd is not None and self._follower_pid == os.getpid():
+            os.close(fd)  # closing the only descriptor releases the flock
+
     # --- writes -----------------------------------------------------------------------
 
     def index(self, docs: Iterable[IndexDoc]) -> int:
@@ -233,6 +283,7 @@ class TantivyBackend(SearchBackend):
         docs: Iterable[IndexDoc],
         *,
         kinds: Sequence[str] | None = None,
+        cursor: dict[str, Any] | None = None,
         heap: int = REBUILD_HEAP,
     ) -> int:
         count = 0
@@ -256,6 +307,8 @@ class TantivyBackend(SearchBackend):
             for doc in docs:
                 writer.add_document(_document(doc))
                 count += 1
+        if cursor is not None:
+            self.save_cursor(generation, cursor)
         with self._lock:
             previous = self._generation or self._read_current()
             self._write_current(generation)
@@ -270,6 +323,9 @@ class TantivyBackend(SearchBackend):
         for path in self.root.glob("gen-*"):
             if path.name not in keep:
                 shutil.rmtree(path, ignore_errors=True)
+        for path in self.root.glob("cursor-gen-*.json"):
+            if path.name[len("cursor-") : -len(".json")] not in keep:
+                path.unlink(missing_ok=True)
 
     # --- reads ------------------------------------------------------------------------
 
@@ -401,3 +457,4 @@ class TantivyBackend(SearchBackend):
         with self._lock:
             self._index = None
             self._current_stat = None
+        self.release_follower_lock()

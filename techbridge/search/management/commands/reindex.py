@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from techbridge.search import indexing
+from techbridge.search import follower, indexing
 
 
 class Command(BaseCommand):
@@ -35,4 +35,6 @@ class Command(BaseCommand):
         show = not options["no_progress"] and options["verbosity"] > 0
         with tqdm(total=total, desc="reindex", unit=" records", disable=not show) as bar:
             count = indexing.rebuild(kinds, progress=bar.update, workers=options["workers"])
+        # Changes logged during the rebuild: applied here unless this node's follower runs.
+        follower.apply_pending()
         self.stdout.write(f"indexed {count} records ({', '.join(kinds or known)})")

@@ -1,0 +1,15 @@
+"""The search app's jobs (registered with the job queue when ``techbridge.jobs`` is
+installed; the nightly schedule of ``search.index_check`` is declared by the jobs app)."""
+
+from __future__ import annotations
+
+from techbridge.jobs.registry import job
+
+
+@job("search.index_check")
+def index_check() -> None:
+    """Nightly: bring this node's index up to the change log, re-sync any record where it
+    and the database disagree, prune the log (``indexing.check_and_repair``)."""
+    from techbridge.search import indexing
+
+    indexing.check_and_repair()
