@@ -112,6 +112,21 @@ def periodic(
     return schedule
 
 
+_worker_start: list[Callable[[], None]] = []
+
+
+def on_worker_start(hook: Callable[[], None]) -> Callable[[], None]:
+    """Run ``hook`` when a long-running worker starts (e.g. the search app starts this
+    node's index follower), so the jobs app needs to know nothing of the apps above it."""
+    if hook not in _worker_start:
+        _worker_start.append(hook)
+    return hook
+
+
+def worker_start_hooks() -> list[Callable[[], None]]:
+    return list(_worker_start)
+
+
 def get(name: str) -> JobSpec | None:
     return _jobs.get(name)
 

@@ -3,7 +3,15 @@ installed; the nightly schedule of ``search.index_check`` is declared by the job
 
 from __future__ import annotations
 
-from techbridge.jobs.registry import job
+from techbridge.jobs.registry import job, on_worker_start
+
+
+@on_worker_start
+def start_index_follower() -> None:
+    """A worker keeps this node's index following the change log (ADR 0008)."""
+    from techbridge.search import follower
+
+    follower.start()
 
 
 @job("search.index_check")

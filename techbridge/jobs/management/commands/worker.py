@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from techbridge.jobs import conf
+from techbridge.jobs import conf, registry
 from techbridge.jobs.backends import DramatiqBackend, get_backend
 
 
@@ -38,6 +38,10 @@ class Command(BaseCommand):
         url = conf.broker_url()
         backend = DramatiqBackend(url, threads=options["threads"]) if url else get_backend("")
         batch = options["batch"] or int(conf.get("JOBS_BATCH"))
+        if not options["burst"]:
+            registry.autodiscover()
+            for hook in registry.worker_start_hooks():
+                hook()
         if options["verbosity"] > 1:
             self.stdout.write(f"worker: {backend.name} backend, batch {batch}")
         try:
