@@ -9,9 +9,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 
 from techbridge.accounts.roles import Role
 from techbridge.brokerage.models import (
@@ -35,16 +35,6 @@ from techbridge.brokerage.models import (
 from techbridge.brokerage.services._common import is_broker, is_bureau
 from techbridge.contracts.selectors import registered_contracts
 from techbridge.core.actors import is_active_user
-
-if TYPE_CHECKING:
-    from techbridge.contracts.models import TechnologyContract
-
-
-def _total(contracts: QuerySet[TechnologyContract]) -> Decimal:
-    """Sum of contract amounts (MoneyField sums come back as exact yuan Decimals)."""
-    total = contracts.aggregate(total=Sum("contract_amount"))["total"]
-    return total if total is not None else Decimal("0.00")
-
 
 # --- deals ---------------------------------------------------------------------------------
 

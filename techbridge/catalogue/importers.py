@@ -208,6 +208,8 @@ class CatalogueImporter(Importer):
         self._keys = [(r["owner"].pk, r["external_id"]) for r in rows]
         if self.options.get("publish") and not dry_run:
             self._publish(self._keys)
+        if not dry_run:
+            self._log_index_changes(outcome)
         return outcome
 
     def _publish(self, keys: list[tuple[int, str]]) -> None:
@@ -225,10 +227,10 @@ class CatalogueImporter(Importer):
                 records_publish_many(actor=self.actor, records=records)
                 self._published.extend(r.pk for r in records)
 
-    def after_commit(self, outcome: Outcome) -> None:
-        # New drafts were never in the search index: only updated rows (possibly public)
-        # and rows published by this import need the index to follow.
-        # Called once per chunk: take only what was published since the last call.
+    def _log_index_changes(self, outcome: Outcome) -> None:
+        # Inside the chunk's transaction, so a chunk that commits never loses its index
+        # changes (the durable log of ADR 0008). New drafts were never in the search index:
+        # only updated rows (possibly public) and rows published by this chunk need it.
         pks = {o.pk for o in outcome.updated_objects}
         pks.update(self._published)
         self._published = []
