@@ -104,7 +104,9 @@ def test_tokens_are_made_and_revoked_on_my_account_page(personas, settings) -> N
     assert page.status_code == 200
     key = page.context["key"]
     assert _api(key).status_code == 200
-    assert key not in client.get("/accounts/me/").content.decode()
+    me = client.get("/accounts/me/")
+    assert me.status_code == 200 and "统计系统" in me.content.decode()
+    assert key not in me.content.decode()
     token = ApiToken.objects.get(user=personas.staff)
     assert client.post(f"/accounts/me/tokens/{token.pk}/revoke/").status_code == 302
     assert _api(key).status_code == 401
