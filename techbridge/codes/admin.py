@@ -3,7 +3,14 @@ which keeps every edition reproducible."""
 
 from django.contrib import admin
 
-from techbridge.codes.models import CodeListEntry, Country, Industry, Region
+from techbridge.codes.models import (
+    CodeListEntry,
+    Country,
+    Industry,
+    Region,
+    WorkCalendarDay,
+    WorkCalendarYear,
+)
 from techbridge.core.admin import RoleAdminMixin
 
 
@@ -42,3 +49,19 @@ class CodeListEntryAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_filter = ("list_name", "edition")
     search_fields = ("code", "label_zh", "label_en")
     ordering = ("list_name", "sort_order")
+
+
+@admin.register(WorkCalendarYear)
+class WorkCalendarYearAdmin(RoleAdminMixin, admin.ModelAdmin):
+    list_display = ("year", "source", "edition")
+    list_filter = ("edition",)
+    ordering = ("-year",)
+
+
+@admin.register(WorkCalendarDay)
+class WorkCalendarDayAdmin(RoleAdminMixin, admin.ModelAdmin):
+    list_display = ("date", "kind", "name_zh", "edition")
+    list_filter = ("kind", "edition")
+    search_fields = ("name_zh", "name_en")
+    date_hierarchy = "date"
+    ordering = ("-date",)

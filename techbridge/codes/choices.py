@@ -139,6 +139,13 @@ class OrgTier(models.TextChoices):
     OTHER = "other", "其他"
 
 
+
+class CalendarDayKind(models.TextChoices):
+    """What the official holiday calendar says about a listed day (节假日安排)."""
+
+    HOLIDAY = "holiday", "放假"
+    WORKDAY = "workday", "调休上班"
+
 @dataclass(frozen=True)
 class CodeListSpec:
     """One small list: its choices class, English labels and optional parent codes."""

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from techbridge.codes.choices import LISTS_EDITION, IndustryLevel, RegionLevel
+from techbridge.codes.choices import LISTS_EDITION, CalendarDayKind, IndustryLevel, RegionLevel
 
 #: Editions the selectors read. Loading a newer edition means adding its fixture and
 #: changing the constant here; rows of older editions stay for old statistics.
@@ -28,6 +28,8 @@ __all__ = [
     "Country",
     "Industry",
     "Region",
+    "WorkCalendarDay",
+    "WorkCalendarYear",
 ]
 
 
@@ -148,3 +150,50 @@ class CodeListEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.list_name}:{self.code} {self.label_zh}"
+
+
+class WorkCalendarYear(models.Model):
+    """A year covered by an edition of the official holiday calendar, with its source.
+
+    The days of a covered year that are not listed in ``WorkCalendarDay`` follow the
+    weekly rule (Monday–Friday worked); for a year without a row only that rule is known.
+    """
+
+    edition = models.CharField(_("edition"), max_length=64)
+    year = models.PositiveSmallIntegerField(_("year"))
+    # The State Council notice(s) the year's dates come from, by title.
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        verbose_name = _("holiday calendar year")
+        verbose_name_plural = _("holiday calendar years")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "year"], name="codes_calyear_ed_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} ({self.edition})"
+
+
+class WorkCalendarDay(models.Model):
+    """A day the official holiday calendar lists: a day off (放假, weekend days inside a
+    holiday period included) or a make-up workday on a weekend (调休上班)."""
+
+    edition = models.CharField(_("edition"), max_length=64)
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=16, choices=CalendarDayKind.choices)
+    name_zh = models.CharField(_("Chinese name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("holiday calendar day")
+        verbose_name_plural = _("holiday calendar days")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "date"], name="codes_calday_ed_date"),
+            models.CheckConstraint(
+                condition=Q(kind__in=CalendarDayKind.values), name="codes_calday_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name_zh}"

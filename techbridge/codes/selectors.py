@@ -13,11 +13,13 @@ modify them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from django.db.models import QuerySet
 
-from techbridge.codes.choices import CODE_LISTS, LISTS_EDITION
+from techbridge.codes import holidays
+from techbridge.codes.choices import CODE_LISTS, LISTS_EDITION, CalendarDayKind
 from techbridge.codes.models import (
     COUNTRY_EDITION,
     INDUSTRY_EDITION,
@@ -26,7 +28,10 @@ from techbridge.codes.models import (
     Country,
     Industry,
     Region,
+    WorkCalendarDay,
+    WorkCalendarYear,
 )
+from techbridge.codes.workcalendar import WorkCalendar
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ def clear_cache() -> None:
     _region_index.cache_clear()
     _industry_index.cache_clear()
     _country_index.cache_clear()
+    _work_calendar.cache_clear()
 
 
 # --- Regions (GB/T 2260) -------------------------------------------------------------------
@@ -239,3 +245,36 @@ def entries(list_name: str) -> QuerySet[CodeListEntry]:
     return CodeListEntry.objects.filter(list_name=list_name, edition=edition).order_by(
         "sort_order", "code"
     )
+
+
+# --- Holiday calendar (国务院 节假日安排) ----------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _work_calendar(edition: str) -> WorkCalendar:
+    rows = WorkCalendarYear.objects.filter(edition=edition)
+    years = frozenset(rows.values_list("year", flat=True))
+    if not years:
+        raise LookupError(
+            f"the holiday calendar {edition!r} is not loaded: run `techbridge load-codes`"
+        )
+    days = WorkCalendarDay.objects.filter(edition=edition).values_list("date", "kind")
+    holidays_: set[date] = set()
+    workdays: set[date] = set()
+    for day, kind in days:
+        (workdays if kind == CalendarDayKind.WORKDAY else holidays_).add(day)
+    return WorkCalendar(edition, frozenset(holidays_), frozenset(workdays), years)
+
+
+def holiday_calendar_edition() -> str:
+    """The edition ``work_calendar`` reads by default: that of the installed
+    chinese-calendar package, which is what ``load_codes`` loads."""
+    return holidays.installed_edition()
+
+
+def work_calendar(*, edition: str | None = None) -> WorkCalendar:
+    """The official working-day calendar of ``edition`` (default: the installed package's)
+    for ``codes.workcalendar``'s clocks, read once per process. Store ``.edition`` with a
+    deadline to re-time it later with the same calendar. Raises LookupError if the
+    edition is not loaded."""
+    return _work_calendar(edition or holiday_calendar_edition())

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from techbridge.codes import selectors
+from techbridge.codes import holidays, selectors
 from techbridge.codes.choices import CODE_LISTS
 from techbridge.codes.derivation import (
     COUNTRY_FIXTURE,
@@ -33,6 +33,8 @@ from techbridge.codes.models import (
     Country,
     Industry,
     Region,
+    WorkCalendarDay,
+    WorkCalendarYear,
 )
 
 #: progress(list_name, rows_done, rows_total) — called after every batch of a list.
@@ -155,6 +157,25 @@ def _entry_rows(list_name: str) -> Callable[[], list[_Row]]:
     return rows
 
 
+def _calendar_year_rows() -> list[_Row]:
+    return [({"year": year, "source": holidays.notice(year)}, None) for year in holidays.years()]
+
+
+def _calendar_day_rows() -> list[_Row]:
+    return [
+        (
+            {
+                "date": row.day,
+                "kind": row.kind.value,
+                "name_zh": row.name_zh,
+                "name_en": row.name_en,
+            },
+            None,
+        )
+        for row in holidays.day_rows()
+    ]
+
+
 def _datasets() -> list[_Dataset]:
     datasets = [
         _Dataset(
@@ -175,6 +196,13 @@ def _datasets() -> list[_Dataset]:
             scope=(("list_name", name),),
         )
         for name, spec in CODE_LISTS.items()
+    ]
+    # The holiday calendar's edition is the installed package's version, so upgrading
+    # chinese-calendar and reloading adds a new edition next to the old one.
+    edition = holidays.installed_edition()
+    datasets += [
+        _Dataset("calendar_years", WorkCalendarYear, edition, ("year",), _calendar_year_rows),
+        _Dataset("calendar_days", WorkCalendarDay, edition, ("date",), _calendar_day_rows),
     ]
     return datasets
 

@@ -16,7 +16,8 @@ class Command(BaseCommand):
     help = (
         "Load the standard code lists (GB/T 2260 regions, GB/T 4754-2017 industries, "
         "ISO 3166-1 countries and the small fixed lists) from the fixtures shipped with "
-        "techbridge. Idempotent: a second run reports every row as unchanged."
+        "techbridge, and the official holiday calendar (节假日安排, from the installed "
+        "chinese-calendar package). Idempotent: a second run reports every row as unchanged."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
