@@ -20,7 +20,7 @@ from techbridge.catalogue import selectors, services
 from techbridge.catalogue.kinds import KINDS, PLURALS
 from techbridge.catalogue.models import Demand, Expert, SolutionProposal, Status
 from techbridge.catalogue.services.fields import CHOICES, EDITABLE, LISTS, MONEY, REQUIRED
-from techbridge.core.api import Pagination, StrictCharField
+from techbridge.core.api import Pagination, StrictBooleanField, StrictCharField
 from techbridge.core.api_money import AmountInputField
 from techbridge.core.api_schema import AutoSchema
 from techbridge.core.masking import PERSONAL_FIELDS
@@ -52,7 +52,8 @@ class _RecordOutput(serializers.ModelSerializer):
 @cache
 def output_serializer(kind: str) -> type[serializers.ModelSerializer]:
     model = KINDS[kind]
-    fields = [*READ_ONLY, *EDITABLE[kind]]
+    # consent_version is written, never shown (to_representation drops it).
+    fields = [*READ_ONLY, *(name for name in EDITABLE[kind] if name != "consent_version")]
     extra: dict[str, Any] = {}
     for name in EDITABLE[kind]:
         if name in MONEY:
@@ -95,14 +96,17 @@ def input_serializer(kind: str, *, creating: bool = False) -> type[serializers.S
                 child=StrictCharField(max_length=200), required=False, max_length=200
             )
         elif name in ("confidential", "price_negotiable"):
-            attrs[name] = serializers.BooleanField(required=False)
+            attrs[name] = StrictBooleanField(required=False)
         elif name == "trl":
             attrs[name] = serializers.IntegerField(required=False, allow_null=True)
         elif name in ("deadline", "expires_on"):
             attrs[name] = serializers.DateField(required=False, allow_null=True)
         elif name in CHOICES:
+            # "" only where the column may be blank: the service would store it as is.
             attrs[name] = serializers.ChoiceField(
-                choices=CHOICES[name].choices, required=False, allow_blank=True
+                choices=CHOICES[name].choices,
+                required=False,
+                allow_blank=bool(getattr(field, "blank", False)),
             )
         else:
             attrs[name] = StrictCharField(
@@ -166,7 +170,7 @@ class RecordSchema(AutoSchema):
     ``schema_kind`` that core.api_schema.expand_schema_variants sets."""
 
     def _kind(self) -> str:
-        return self.view.schema_kind or "achievement"
+        return getattr(self.view, "schema_kind", "") or "achievement"
 
     def get_operation_id(self) -> str:
         slug = KIND_SLUGS[self._kind()]

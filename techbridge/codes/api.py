@@ -37,10 +37,16 @@ from techbridge.codes.models import (
 
 class RegionQuerySerializer(serializers.Serializer):
     parent = serializers.RegexField(  # type: ignore[assignment]
-        r"^\d{6}$", required=False, help_text="6-digit code: list the divisions under it"
+        r"^\d{6}$",
+        required=False,
+        allow_blank=True,
+        help_text="6-digit code: list the divisions under it",
     )
     q = serializers.CharField(
-        required=False, max_length=50, help_text="name contains, or code starts with"
+        required=False,
+        allow_blank=True,
+        max_length=50,
+        help_text="name contains, or code starts with",
     )
     include_revoked = serializers.BooleanField(
         required=False, default=False, help_text="also list revoked divisions"
@@ -51,10 +57,14 @@ class IndustryQuerySerializer(serializers.Serializer):
     parent = serializers.RegexField(  # type: ignore[assignment]
         r"^([A-Za-z]|\d{2,3})$",
         required=False,
+        allow_blank=True,
         help_text="section letter, division or group: list the industries under it",
     )
     q = serializers.CharField(
-        required=False, max_length=50, help_text="name contains, or code starts with"
+        required=False,
+        allow_blank=True,
+        max_length=50,
+        help_text="name contains, or code starts with",
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -51,6 +51,18 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A BooleanField for JSON bodies: true or false only (DRF's also takes 0, 1, "yes").
+    Form-encoded bodies, where every value is text, keep DRF's reading."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if isinstance(getattr(self.root, "initial_data", None), QueryDict):
+            return bool(super().to_internal_value(data))
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
 
 
 class Pagination(PageNumberPagination):

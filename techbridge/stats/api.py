@@ -27,13 +27,13 @@ _BLANK = {"type": "string", "enum": [""]}
 _PERIOD = {
     "anyOf": [
         {"type": "string", "format": "date"},
-        {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"},
+        {"type": "string", "pattern": r"^[1-9]\d{3}-(0[1-9]|1[0-2])$"},
         _BLANK,
     ]
 }
 # A code of the current GB/T 2260 edition (GET /api/v1/codes/regions/); a well-formed code
 # that is not in the list answers 400 naming it, so "gb2260" marks the semantic rule.
-_REGION = {"anyOf": [{"type": "string", "format": "gb2260", "maxLength": 6}, _BLANK]}
+_REGION = {"anyOf": [{"type": "string", "pattern": r"^\d{6}$", "format": "gb2260"}, _BLANK]}
 _REGION_HELP = "GB/T 2260 code; a province or city covers all under it"
 FILTER_PARAMETERS = [
     OpenApiParameter("from", _PERIOD, description="YYYY-MM or YYYY-MM-DD"),
