@@ -31,7 +31,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("users/", views.user_list, name="users"),
-    path("users/approvals/", views.approvals, name="approvals"),
+    path("approvals/", views.approvals, name="approvals"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/toggle-active/", views.user_toggle_active, name="user_toggle_active"),
 ]

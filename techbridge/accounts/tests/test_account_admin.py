@@ -82,22 +82,22 @@ def test_an_administrator_account_needs_a_second_administrator(
     account.refresh_from_db()
     assert not account.is_active
     with django_capture_on_commit_callbacks(execute=True):
-        sec.post("/accounts/users/approvals/", {"account": account.pk})
+        sec.post("/accounts/approvals/", {"account": account.pk})
     account.refresh_from_db()
     assert not account.is_active and mailoutbox == []
     # A second administrator approves; only then the person gets the link.
     other = personas.client_for(personas.system_admin)
-    page = other.get("/accounts/users/approvals/")
+    page = other.get("/accounts/approvals/")
     assert page.status_code == 200 and "sys2" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        other.post("/accounts/users/approvals/", {"account": account.pk})
+        other.post("/accounts/approvals/", {"account": account.pk})
     account.refresh_from_db()
     assert account.is_active and account.approved_by == personas.system_admin
     assert [m.to for m in mailoutbox] == [["sys2@example.cn"]]
     assert AuditEvent.objects.filter(event="approval", object_id=str(account.pk)).exists()
     # Members and the audit administrator cannot approve.
     for user in (personas.owner, personas.audit_admin, personas.staff):
-        assert personas.client_for(user).get("/accounts/users/approvals/").status_code == 403
+        assert personas.client_for(user).get("/accounts/approvals/").status_code == 403
 
 
 def test_password_reset_answers_the_same_for_known_and_unknown_addresses(
