@@ -112,18 +112,19 @@ def periodic(
     return schedule
 
 
-_worker_start: list[Callable[[], None]] = []
+_worker_start: list[Callable[[bool], None]] = []
 
 
-def on_worker_start(hook: Callable[[], None]) -> Callable[[], None]:
-    """Run ``hook`` when a long-running worker starts (e.g. the search app starts this
-    node's index follower), so the jobs app needs to know nothing of the apps above it."""
+def on_worker_start(hook: Callable[[bool], None]) -> Callable[[bool], None]:
+    """Run ``hook(burst)`` when a worker starts: a long-running worker (``burst`` False)
+    e.g. starts this node's index follower, a ``--burst`` run brings the node's index up
+    to date once. The jobs app needs to know nothing of the apps above it."""
     if hook not in _worker_start:
         _worker_start.append(hook)
     return hook
 
 
-def worker_start_hooks() -> list[Callable[[], None]]:
+def worker_start_hooks() -> list[Callable[[bool], None]]:
     return list(_worker_start)
 
 

@@ -7,11 +7,15 @@ from techbridge.jobs.registry import job, on_worker_start
 
 
 @on_worker_start
-def start_index_follower() -> None:
-    """A worker keeps this node's index following the change log (ADR 0008)."""
+def follow_the_index_log(burst: bool) -> None:
+    """A worker keeps this node's index following the change log (ADR 0008); a burst run
+    applies what the log holds once, so ``worker --burst`` leaves index-check clean."""
     from techbridge.search import follower
 
-    follower.start()
+    if burst:
+        follower.apply_pending()
+    else:
+        follower.start()
 
 
 @job("search.index_check")

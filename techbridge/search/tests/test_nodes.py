@@ -22,7 +22,7 @@ import pytest
 from django.conf import settings as django_settings
 
 TIMEOUT = 240
-KILL_N = int(os.environ.get("TB_KILL_N", "200"))  # the acceptance run uses 1000
+KILL_N = int(os.environ.get("TB_KILL_N", "1000"))  # the acceptance figure
 
 
 @dataclass
@@ -203,7 +203,7 @@ def test_kill_9_right_after_commit_loses_no_change(cluster):
     # The killed process' own node (its follower died mid-way) and a node that never saw
     # any of it both converge.
     for node in ("killed", "fresh"):
-        cluster.techbridge(node, "index-follow", "--once")
+        cluster.techbridge(node, "worker", "--burst")
         check = cluster.techbridge(node, "index-check", check=False)
         assert check.returncode == 0, check.stdout + check.stderr
         assert len(cluster.found(node, "被强杀前提交的成果")) == min(KILL_N, 100)

@@ -38,10 +38,9 @@ class Command(BaseCommand):
         url = conf.broker_url()
         backend = DramatiqBackend(url, threads=options["threads"]) if url else get_backend("")
         batch = options["batch"] or int(conf.get("JOBS_BATCH"))
-        if not options["burst"]:
-            registry.autodiscover()
-            for hook in registry.worker_start_hooks():
-                hook()
+        registry.autodiscover()
+        for hook in registry.worker_start_hooks():
+            hook(options["burst"])
         if options["verbosity"] > 1:
             self.stdout.write(f"worker: {backend.name} backend, batch {batch}")
         try:
