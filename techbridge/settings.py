@@ -319,6 +319,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several models have a "status"; the catalogue's lifecycle gets a stable, readable name.
+    "ENUM_NAME_OVERRIDES": {"RecordStatusEnum": "techbridge.catalogue.models.base.Status"},
     "COMPONENT_SPLIT_REQUEST": True,
     # The API is JSON; form encodings still parse but are not part of the contract.
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
