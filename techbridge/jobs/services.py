@@ -63,18 +63,23 @@ def _run_eagerly(job_id: int) -> None:
     run_job_now(job_id)
 
 
+def _requeued() -> dict[str, Any]:
+    """The columns of a failed job put back in the queue with a fresh set of attempts."""
+    return {
+        "status": JobStatus.QUEUED,
+        "attempts": 0,
+        "run_after": timezone.now(),
+        "locked_by": "",
+        "locked_at": None,
+        "finished_at": None,
+    }
+
+
 @transaction.atomic
 def job_retry(*, actor: Any, job: Job) -> bool:
     """Put a failed job back in the queue with a fresh set of attempts (audited). False if
     the job was no longer failed (someone else re-ran it first)."""
-    changed = Job.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(
-        status=JobStatus.QUEUED,
-        attempts=0,
-        run_after=timezone.now(),
-        locked_by="",
-        locked_at=None,
-        finished_at=None,
-    )
+    changed = Job.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(**_requeued())
     if changed:
         audit_record(
             AuditEventType.TRANSITION,
@@ -91,14 +96,7 @@ def jobs_retry_all_failed(*, actor: Any) -> int:
     ids = list(Job.objects.filter(status=JobStatus.FAILED).values_list("pk", flat=True))
     if not ids:
         return 0
-    changed = Job.objects.filter(pk__in=ids, status=JobStatus.FAILED).update(
-        status=JobStatus.QUEUED,
-        attempts=0,
-        run_after=timezone.now(),
-        locked_by="",
-        locked_at=None,
-        finished_at=None,
-    )
+    changed = Job.objects.filter(pk__in=ids, status=JobStatus.FAILED).update(**_requeued())
     audit_record(
         AuditEventType.TRANSITION,
         actor=actor,
