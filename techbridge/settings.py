@@ -109,6 +109,10 @@ INSTALLED_APPS = [
     "techbridge.stats",
     "techbridge.notifications",
     "techbridge.brokerage",
+    "techbridge.sharing",
+    "techbridge.projects",
+    "techbridge.supervision",
+    "techbridge.notices",
 ]
 
 MIDDLEWARE = [

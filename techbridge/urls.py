@@ -12,8 +12,12 @@ from techbridge.contracts.urls import api_urlpatterns as contracts_api
 from techbridge.matching.urls import api_urlpatterns as matching_api
 from techbridge.notifications.urls import api_urlpatterns as notifications_api
 from techbridge.organisations.urls import api_urlpatterns as organisations_api
+from techbridge.notices.urls import api_urlpatterns as notices_api
+from techbridge.projects.urls import api_urlpatterns as projects_api
 from techbridge.search.urls import api_urlpatterns as search_api
+from techbridge.sharing.urls import api_urlpatterns as sharing_api
 from techbridge.stats.urls import api_urlpatterns as stats_api
+from techbridge.supervision.urls import api_urlpatterns as supervision_api
 
 api_v1: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="api-schema"),
@@ -29,6 +33,10 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include((stats_api, "stats-api"))),
     path("", include((notifications_api, "notifications-api"))),
     path("", include((brokerage_api, "brokerage-api"))),
+    path("", include((sharing_api, "sharing-api"))),
+    path("", include((projects_api, "projects-api"))),
+    path("", include((supervision_api, "supervision-api"))),
+    path("", include((notices_api, "notices-api"))),
 ]
 
 urlpatterns = [
@@ -44,6 +52,10 @@ urlpatterns = [
     path("notifications/", include("techbridge.notifications.urls")),
     path("jobs/", include("techbridge.jobs.urls")),
     path("brokerage/", include("techbridge.brokerage.urls")),
+    path("sharing/", include("techbridge.sharing.urls")),
+    path("projects/", include("techbridge.projects.urls")),
+    path("supervision/", include("techbridge.supervision.urls")),
+    path("notices/", include("techbridge.notices.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

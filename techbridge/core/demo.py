@@ -14,4 +14,8 @@ LOADERS: list[str] = [
     "techbridge.catalogue.demo.load",
     "techbridge.contracts.demo.load",
     "techbridge.brokerage.demo.load",
+    "techbridge.sharing.demo.load",
+    "techbridge.projects.demo.load",
+    "techbridge.supervision.demo.load",
+    "techbridge.notices.demo.load",
 ]
