@@ -8,6 +8,7 @@ and convert back to ``Decimal`` without rounding.
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -24,8 +25,9 @@ _AMOUNT_RE = re.compile(r"^(?:0|[1-9][0-9]{0,12})(?:\.[0-9]{1,2})?$")
 
 def parse_amount(value: Any, *, allow_zero: bool = False) -> Decimal:
     """Turn user input (str, int or Decimal) into an exact yuan amount or raise
-    ValidationError with a bilingual message. Refuses floats, signs, exponents, NaN,
-    thousands separators, full-width digits and more than 2 decimals.
+    ValidationError with a bilingual message. Accepts "1,500,000", "1500000.00", "150万",
+    "1.5亿元", "￥1,500,000" and full-width digits; refuses floats, signs, exponents, NaN,
+    misplaced separators, mixed units and more than 2 decimals.
 
     Three steps, so a later rule (e.g. "150万") is one more case in one of them: the value
     becomes text (``_amount_text``), the text is normalised (``_normalise``), and the
@@ -76,10 +78,63 @@ def _amount_text(value: Any) -> str:
     raise ValidationError(_("Amount is not a number."), code="amount_type")
 
 
+# What people write around a number: currency signs before it, the unit after it.
+_PREFIXES = ("人民币", "RMB", "CNY", "¥", "￥")
+_SUFFIXES = ("元整", "元", "圆")
+# 万 and 亿 as a last character multiply ("150万" = 1,500,000; "1.5亿" = 150,000,000).
+_MULTIPLIERS = {"万": 4, "亿": 8}
+_GROUPED_RE = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?$")
+_PLAIN_RE = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+
+
 def _normalise(text: str) -> str:
-    """Today only surrounding blanks go; this is where accepted spellings of the same
-    number (issue 14: 150万, 1,500,000) would be turned into plain digits."""
-    return text.strip()
+    """Turn the spellings people use into plain digits in yuan: full-width characters
+    become ASCII (NFKC), a currency sign or "元" around the number goes, correctly placed
+    thousands separators go ("1,500,000"), and a trailing 万 or 亿 multiplies exactly
+    ("150万", "1.5亿元"). What stays ambiguous is refused here with a message naming the
+    value: misplaced separators ("1,50,000"), several units ("1亿5000万"), a 万 amount
+    finer than a fen."""
+    written = text.strip()
+    value = unicodedata.normalize("NFKC", written).replace(" ", "").replace("\u3000", "")
+    for prefix in _PREFIXES:
+        if value.upper().startswith(prefix):
+            value = value[len(prefix) :]
+            break
+    for suffix in _SUFFIXES:
+        if value.endswith(suffix):
+            value = value[: -len(suffix)]
+            break
+    exponent = 0
+    if value[-1:] in _MULTIPLIERS:
+        exponent = _MULTIPLIERS[value[-1]]
+        value = value[:-1]
+    if any(unit in value for unit in _MULTIPLIERS):
+        raise ValidationError(
+            _("Write the amount with one unit, e.g. 1.5亿 or 15000万: %(value)s"),
+            code="amount_units",
+            params={"value": written[:40]},
+        )
+    if "," in value:
+        if not _GROUPED_RE.match(value):
+            raise ValidationError(
+                _(
+                    "Thousands separators must group three digits, as in 1,500,000: "
+                    "%(value)s"
+                ),
+                code="amount_separator",
+                params={"value": written[:40]},
+            )
+        value = value.replace(",", "")
+    if exponent and _PLAIN_RE.match(value):
+        scaled = Decimal(value).scaleb(exponent)
+        if scaled != scaled.quantize(FEN):
+            raise ValidationError(
+                _("Amount is finer than one fen: %(value)s"),
+                code="amount_invalid",
+                params={"value": written[:40]},
+            )
+        value = format(scaled.quantize(FEN), "f")
+    return value
 
 
 def _decimal_from_text(text: str, *, allow_zero: bool) -> Decimal:
@@ -87,14 +142,11 @@ def _decimal_from_text(text: str, *, allow_zero: bool) -> Decimal:
         raise ValidationError(_("Amount is required."), code="amount_required")
     if not text.isascii():
         raise ValidationError(
-            _("Amount must use ASCII digits 0-9 (full-width digits are not accepted): %(value)s"),
-            code="amount_fullwidth",
-            params={"value": text[:40]},
-        )
-    if "," in text:
-        raise ValidationError(
-            _("Amount must not contain thousands separators: %(value)s"),
-            code="amount_separator",
+            _(
+                "Amount must be a number in yuan, such as 1500000, 1,500,000.00, 150万 "
+                "or 1.5亿: %(value)s"
+            ),
+            code="amount_invalid",
             params={"value": text[:40]},
         )
     if not _AMOUNT_RE.match(text):

@@ -12,9 +12,15 @@ from techbridge.core.money import format_yuan, from_fen, parse_amount, to_fen
         ("-1", "greater than zero"),
         ("NaN", "not a valid decimal"),
         ("1e10", "not a valid decimal"),
-        ("１２３", "full-width"),
+        ("１２３ｘ", "number in yuan"),
         ("1" * 30, "too large"),
-        ("12,345.678", "thousands separators"),
+        ("12,345.678", "at most 2 decimal"),
+        ("1,50,000", "group three digits"),
+        ("1.500.000", "not a valid decimal"),
+        ("1亿5000万", "one unit"),
+        ("150.1234567万", "finer than one fen"),
+        ("万", "required"),
+        ("-150万", "greater than zero"),
         ("12345.678", "at most 2 decimal"),
         ("0", "greater than zero"),
         ("", "required"),
@@ -25,6 +31,28 @@ def test_bad_amounts_are_refused_with_a_reason(raw: str, fragment: str) -> None:
     with pytest.raises(ValidationError) as info:
         parse_amount(raw)
     assert fragment in " ".join(info.value.messages)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1,500,000", "1500000.00"),
+        ("1500000.00", "1500000.00"),
+        ("150万", "1500000.00"),
+        ("150万元", "1500000.00"),
+        ("1.5亿", "150000000.00"),
+        ("4.6566亿元", "465660000.00"),
+        ("70.8679亿", "7086790000.00"),
+        ("0.01万", "100.00"),
+        ("１５０万", "1500000.00"),
+        ("１，５００，０００．５０", "1500000.50"),
+        ("￥1,500,000", "1500000.00"),
+        ("人民币 100 元", "100.00"),
+        (" 12.5 ", "12.50"),
+    ],
+)
+def test_amounts_as_people_write_them(raw: str, expected: str) -> None:
+    assert parse_amount(raw) == Decimal(expected)
 
 
 def test_float_is_refused() -> None:
