@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint setup setup-test install install-dev bench bench-text bench-matching bench-catalogue bench-contracts bench-scheduler bench-jobs bench-index-nodes clean
+.PHONY: run test lint setup setup-test install install-dev bench bench-text bench-matching bench-catalogue bench-contracts bench-scheduler bench-jobs bench-index-nodes bench-sharing bench-projects bench-escalation clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -53,7 +53,7 @@ lint: setup-test
 	$(BIN)/techbridge makemigrations --check --dry-run
 
 # Benchmarks print their figures next to a baseline measured in the same run.
-bench: bench-text bench-catalogue bench-matching bench-contracts bench-scheduler bench-jobs bench-index-nodes
+bench: bench-text bench-catalogue bench-matching bench-contracts bench-scheduler bench-jobs bench-index-nodes bench-sharing bench-projects bench-escalation
 
 bench-text: setup-test
 	$(BIN)/python benchmarks/bench_text.py
@@ -75,6 +75,19 @@ bench-jobs: setup-test
 
 bench-index-nodes: setup-test
 	$(BIN)/python benchmarks/bench_index_nodes.py
+
+# Issue 11: availability and free-instrument search, monthly settlement, order pricing.
+bench-sharing: setup-test
+	$(BIN)/python benchmarks/bench_sharing_availability.py
+	$(BIN)/python benchmarks/bench_sharing_settlement.py
+	$(BIN)/python benchmarks/bench_sharing_orders.py
+
+# Issue 12: ledger KPIs; the escalation job.
+bench-projects: setup-test
+	$(BIN)/python benchmarks/bench_projects.py
+
+bench-escalation: setup-test
+	$(BIN)/python benchmarks/bench_escalation.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

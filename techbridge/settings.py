@@ -324,7 +324,17 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # Several models have a "status"; the catalogue's lifecycle gets a stable, readable name.
-    "ENUM_NAME_OVERRIDES": {"RecordStatusEnum": "techbridge.catalogue.models.base.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "RecordStatusEnum": "techbridge.catalogue.models.base.Status",
+        "NoticeKindEnum": "techbridge.notices.models.NoticeKind",
+        "RobotMessageStatusEnum": "techbridge.notifications.models.RobotMessageStatus",
+        "OrganisationKindEnum": "techbridge.organisations.models.OrganisationKind",
+        "DealStageEnum": "techbridge.brokerage.models.deals.DealStage",
+        "ProjectStageEnum": "techbridge.projects.models.ProjectStage",
+        "ResourceKindEnum": "techbridge.sharing.models.resources.ResourceKind",
+        "OrderKindEnum": "techbridge.sharing.models.orders.OrderKind",
+        "OrderStatusEnum": "techbridge.sharing.models.orders.OrderStatus",
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     # The API is JSON; form encodings still parse but are not part of the contract.
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
@@ -372,6 +382,13 @@ NOTIFICATION_WEBHOOK_URL = os.environ.get("NOTIFICATION_WEBHOOK_URL", "")
 # Empty = the database is the queue; redis://… or amqp://… = Dramatiq on that broker.
 JOBS_BROKER_URL = os.environ.get("JOBS_BROKER_URL", "")
 JOBS_BROKER_QUEUE = os.environ.get("JOBS_BROKER_QUEUE", "techbridge")
+
+# Group-chat robots (ADR 0011): hosts a robot may post to, and the vendors' published limit.
+ROBOT_WEBHOOK_HOSTS = env_list("ROBOT_WEBHOOK_HOSTS", ["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
+ROBOT_PER_MINUTE = env_int("ROBOT_PER_MINUTE", 20)
+ROBOT_TIMEOUT_SECONDS = float(os.environ.get("ROBOT_TIMEOUT_SECONDS") or 5)
+ROBOT_RETRY_BASE_SECONDS = float(os.environ.get("ROBOT_RETRY_BASE_SECONDS") or 30)
+ROBOT_RETRY_MAX_SECONDS = float(os.environ.get("ROBOT_RETRY_MAX_SECONDS") or 3600)
 # Tests run each job right after its commit, in-process, so they see its effect at once.
 JOBS_EAGER = env_bool("JOBS_EAGER", ENVIRONMENT == "test")
 JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)

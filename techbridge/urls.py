@@ -10,9 +10,9 @@ from techbridge.catalogue.urls import api_urlpatterns as catalogue_api
 from techbridge.codes.urls import api_urlpatterns as codes_api
 from techbridge.contracts.urls import api_urlpatterns as contracts_api
 from techbridge.matching.urls import api_urlpatterns as matching_api
+from techbridge.notices.urls import api_urlpatterns as notices_api
 from techbridge.notifications.urls import api_urlpatterns as notifications_api
 from techbridge.organisations.urls import api_urlpatterns as organisations_api
-from techbridge.notices.urls import api_urlpatterns as notices_api
 from techbridge.projects.urls import api_urlpatterns as projects_api
 from techbridge.search.urls import api_urlpatterns as search_api
 from techbridge.sharing.urls import api_urlpatterns as sharing_api

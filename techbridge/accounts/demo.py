@@ -68,6 +68,8 @@ DEMO_ACCOUNTS = [
     ("visitor", Role.VISITOR, None, (), "访客"),
     ("enterprise", Role.ENTERPRISE_MEMBER, "demo-gy-ent", (), "王经理"),
     ("institution", Role.INSTITUTION_MEMBER, "demo-bj-inst", (), "李研究员"),
+    # Service staff (服务人员) who run the institute's shared instruments (sharing demo).
+    ("technician", Role.INSTITUTION_MEMBER, "demo-bj-inst", (), "周工程师"),
     ("broker", Role.BROKER, "demo-bj-agency", (), "张经纪人"),
     ("station", Role.STATION_STAFF, "demo-gy-station", (), "刘站长"),
     (

@@ -292,6 +292,30 @@ def _load_records(reviewer: Any, orgs: dict[str, Organisation]) -> None:
             keywords=[category, name],
             description=f"可用于{topic.subject}相关的{category}，提供送样检测与上机培训。",
         )
+    # Three instruments of the demo institution (the 'institution' and 'technician'
+    # accounts), shared through the sharing demo: bookings, orders, vouchers, settlement.
+    home = Organisation.objects.filter(external_id="demo-bj-inst").first()
+    if home is not None:
+        for n, (name, category, country, value) in enumerate(INSTRUMENTS[:3]):
+            _make(
+                reviewer,
+                "instrument",
+                home,
+                f"demo-ins-bj-{n + 1}",
+                Status.PUBLISHED,
+                name=name,
+                model_number=("SU8010", "D8 ADVANCE", "NexION 350")[n],
+                manufacturer="示例仪器制造商",
+                country_of_origin=country if codes.get_country(country) else "",
+                original_value=value,
+                category=category,
+                address=f"{home.name}分析测试中心 {201 + n} 室",
+                technical_field="new_materials",
+                sharing_mode="booking",
+                fee_unit="hour",
+                keywords=[category, name],
+                description=f"面向企业开放共享的{category}仪器，可预约上机或委托检测，提供上机培训。",
+            )
     # Demands: 66 from Guiyang enterprises; some recorded by stations.
     stations = [o for o in orgs.values() if o.kind == "station"]
     for n in range(66):

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.utils.translation import gettext_lazy as _
 
 FEN = Decimal("0.01")
@@ -195,6 +196,11 @@ class MoneyField(models.BigIntegerField):
     """A yuan amount: ``Decimal`` in Python, integer fen in the database."""
 
     description = "Amount in yuan stored as integer fen"
+
+    # django-stubs types a BigIntegerField as int; this one reads as Decimal and accepts
+    # Decimal, int (fen from F() arithmetic), text, or an expression.
+    _pyi_private_set_type: Decimal | int | str | Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: Decimal  # type: ignore[assignment]
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Decimal | None:
         if value is None:

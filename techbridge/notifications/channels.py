@@ -6,6 +6,9 @@ unset means ["inbox", "email"]. "webhook" posts JSON to NOTIFICATION_WEBHOOK_URL
 off unless named in the setting. The inbox row is written in the notifying transaction;
 e-mail and webhook deliveries are jobs queued in that same transaction (ADR 0007) and
 sent by the worker, retried on failure, at most once after a success.
+
+``RobotChannel`` posts to one group chat's WeCom or DingTalk robot (ADR 0011). It is not
+in REGISTRY: a group chat is not a person, so the caller names the robot (notices do).
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from techbridge.jobs.services import enqueue
-from techbridge.notifications.models import Notification
+from techbridge.notifications import robots
+from techbridge.notifications.models import Notification, Robot, RobotMessage
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +96,56 @@ class WebhookChannel:
         if not getattr(settings, "NOTIFICATION_WEBHOOK_URL", ""):
             return
         _enqueue_delivery(notification, "webhook")
+
+
+class RobotChannel:
+    """Posts to one group-chat robot as a markdown message in its vendor's format, through
+    the durable, rate-limited robot queue (``robots.py``): queued in the caller's
+    transaction, sent by the worker at most 20 a minute per robot, retried until the robot
+    answers errcode 0, once per delivery key."""
+
+    def __init__(self, robot: Robot) -> None:
+        self.robot = robot
+
+    def send(self, notification: Notification) -> None:
+        self.post(
+            key=delivery_key(notification),
+            title=notification.title,
+            text=notification.body,
+            link=notification.link,
+        )
+
+    def post(self, *, key: str, title: str, text: str, link: str = "") -> RobotMessage:
+        """Queue ``title`` / ``text`` (plain lines; markdown is passed through) with an
+        optional ``link`` (site-relative or absolute). The same ``key`` twice is one
+        message."""
+        if link:
+            text = f"{text}\n\n[{link_label()}]({absolute_link(link)})"
+        return robots.queue_message(robot=self.robot, key=key, title=title, text=text)
+
+
+def robot_settings_checked(*, kind: str, webhook_url: str, secret: str) -> tuple[str, str]:
+    """A robot's webhook address and signing secret, cleaned, or a ValidationError naming
+    ``webhook_url`` / ``secret`` (for the services that create and edit robots)."""
+    return robots.check_webhook_url(webhook_url), robots.check_secret(kind, secret)
+
+
+def robot_release_held(robot: Robot) -> int:
+    """Re-queue the messages ``robot`` held while disabled (call when enabling it)."""
+    return robots.release_held(robot)
+
+
+def link_label() -> str:
+    # A group chat has no language preference; it reads the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Open in techbridge")
+
+
+def absolute_link(link: str) -> str:
+    if link.startswith(("https://", "http://")):
+        return link
+    base = str(getattr(settings, "SITE_URL", "") or "").rstrip("/")
+    return f"{base}/{link.lstrip('/')}"
 
 
 # --- delivery (run by the worker: techbridge/notifications/jobs.py) -----------------------

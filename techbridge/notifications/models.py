@@ -1,9 +1,10 @@
-"""In-app notifications (站内消息)."""
+"""In-app notifications (站内消息) and group-chat robots (群机器人, ADR 0011)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +13,7 @@ class NotificationKind(models.TextChoices):
     ANSWER = "answer", _("Answer to a recommendation")
     STAGE = "stage", _("Deal stage change")
     MEETING = "meeting", _("Meeting schedule")
+    NOTICE = "notice", _("Notice or briefing")
     OTHER = "other", _("Other")
 
 
@@ -54,3 +56,124 @@ class NotificationDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.channel}"
+
+
+# --- group-chat robots (企业微信 / 钉钉 群机器人, ADR 0011) ------------------------------------
+
+
+class RobotKind(models.TextChoices):
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk group robot")
+
+
+class Robot(models.Model):
+    """A group chat's webhook robot. ``webhook_url`` carries the vendor's access key and
+    ``secret`` DingTalk's signing secret: both are credentials, shown masked everywhere
+    (``masked_url`` / ``masked_secret``) and never written to logs, events or audit rows."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=RobotKind.choices)
+    webhook_url = models.CharField(_("webhook URL"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("enabled"), default=True)
+    # DingTalk blocks a robot for 10 minutes after it exceeds its limit; no request is made
+    # to it before this time (requests would only prolong the block).
+    blocked_until = models.DateTimeField(_("blocked until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("group robot")
+        verbose_name_plural = _("group robots")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["wecom", "dingtalk"]), name="ntf_robot_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_url(self) -> str:
+        from techbridge.notifications.robots import mask_url
+
+        return mask_url(self.webhook_url)
+
+    @property
+    def masked_secret(self) -> str:
+        from techbridge.notifications.robots import mask_secret
+
+        return mask_secret(self.secret)
+
+
+class RobotMessageStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be sent")
+    SENT = "sent", _("Delivered")
+    HELD = "held", _("Held (robot disabled)")
+
+
+class RobotMessage(models.Model):
+    """One markdown message for one robot: the durable part of the queue. It waits as a
+    ``notifications.robot_send`` job; ``key`` names what it delivers (one message per key
+    and robot, so queueing the same notice twice sends it once), ``sent`` is final."""
+
+    robot = models.ForeignKey(Robot, on_delete=models.PROTECT, related_name="messages")
+    key = models.CharField(_("delivery key"), max_length=100)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("message"))
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=RobotMessageStatus.choices,
+        default=RobotMessageStatus.QUEUED,
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    # Set while one worker has a request to the vendor in flight: a second job for the same
+    # message waits for it instead of sending in parallel.
+    lease_until = models.DateTimeField(_("in flight until"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("robot message")
+        verbose_name_plural = _("robot messages")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["robot", "key"], name="ntf_robot_message_once"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "sent", "held"]),
+                name="ntf_robot_message_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="ntf_robot_message_sent_at",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="ntf_robot_message_due")]
+
+    def __str__(self) -> str:
+        return f"{self.robot} · {self.title}"
+
+
+class RobotAttempt(models.Model):
+    """Every request made to a robot, written before the request leaves: the rate limit
+    counts these rows (any 60 s holds at most the vendor's 20 per robot, retries
+    included), and they show what each attempt answered."""
+
+    robot = models.ForeignKey(Robot, on_delete=models.CASCADE, related_name="attempts")
+    message = models.ForeignKey(RobotMessage, on_delete=models.CASCADE, related_name="attempt_log")
+    at = models.DateTimeField(_("time"))
+    outcome = models.CharField(_("answer"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("robot request")
+        verbose_name_plural = _("robot requests")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["robot", "at"], name="ntf_robot_attempt_window")]
+
+    def __str__(self) -> str:
+        return f"{self.robot} @ {self.at:%Y-%m-%d %H:%M:%S}"

@@ -78,7 +78,18 @@ def visible_orders(user: Any) -> QuerySet[ServiceOrder]:
         return ServiceOrder.objects.all()
     org = user.organisation_id
     staffed = AgreementStaff.objects.filter(user=user).values("agreement_id")
-    condition = Q(agreement_id__in=staffed)
+    # Staff see the orders priced under their agreements, and the drafts (no agreement
+    # copied yet) of the resources those agreements cover.
+    staffed_agreements = SharingAgreement.objects.filter(pk__in=staffed)
+    condition = (
+        Q(agreement_id__in=staffed)
+        | Q(resource_id__in=staffed_agreements.filter(resource__isnull=False).values("resource_id"))
+        | Q(
+            resource__owner_id__in=staffed_agreements.filter(resource__isnull=True).values(
+                "owner_id"
+            )
+        )
+    )
     if org is not None:
         operated = SharingAgreement.objects.filter(agency_id=org)
         condition |= (
@@ -86,10 +97,6 @@ def visible_orders(user: Any) -> QuerySet[ServiceOrder]:
             | Q(resource__owner_id=org)
             | Q(agreement__agency_id=org)
             | Q(resource_id__in=operated.filter(resource__isnull=False).values("resource_id"))
-            | Q(
-                resource__owner_id__in=operated.filter(resource__isnull=True).values(
-                    "owner_id"
-                )
-            )
+            | Q(resource__owner_id__in=operated.filter(resource__isnull=True).values("owner_id"))
         )
     return ServiceOrder.objects.filter(condition)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from techbridge.accounts.models import User
 from techbridge.accounts.roles import Role
@@ -67,6 +69,28 @@ class HiddenWorld:
     token: Any = None
     failed_job: Any = None
     pending_org: Organisation | None = None
+    # sharing
+    shared_resource: Any = None  # closed for sharing: only its owner and agency see it
+    agreement: Any = None
+    rate: Any = None
+    qualification: Any = None
+    booking: Any = None
+    order: Any = None
+    statement: Any = None
+    draft_programme: Any = None  # open programmes are visible to every signed-in user
+    application: Any = None  # pending
+    voucher: Any = None
+    claim: Any = None
+    # projects, supervision, notices
+    project: Any = None
+    department: Organisation | None = None
+    problem: Any = None
+    problem_photo: Any = None
+    routing_rule: Any = None
+    contact_link: Any = None
+    open311_client: Any = None
+    notice: Any = None
+    robot: Any = None
 
     @property
     def markers(self) -> list[str]:
@@ -86,7 +110,33 @@ class HiddenWorld:
             "HIDDEN-token",
             "HIDDEN-job",
             "HIDDEN-organisation",
+            *_NEW_APP_MARKERS,
         ]
+
+
+_NEW_APP_MARKERS = (
+    "HIDDEN-resource",
+    "HIDDEN-agreement",
+    "HIDDEN-qualification",
+    "HIDDEN-booking",
+    "HIDDEN-order",
+    "HIDDEN-programme",
+    "HIDDEN-application",
+    "HIDDEN-invoice",
+    "HIDDEN-project",
+    "HIDDEN-problem",
+    "HIDDEN-contact",
+    "HIDDEN-client",
+    "HIDDEN-notice",
+    "HIDDEN-robot",
+)
+
+# A 1×1 PNG: problem photos are checked for being images.
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4"
+    "0000000049454e44ae426082"
+)
 
 
 def build_hidden_world(personas: Personas, capture: Any) -> HiddenWorld:
@@ -228,4 +278,260 @@ def build_hidden_world(personas: Personas, capture: Any) -> HiddenWorld:
         kind=OrganisationKind.ENTERPRISE,
         status=OrganisationStatus.PENDING,
     )
+    _build_sharing(world, run)
+    _build_projects_supervision_notices(world, run)
     return world
+
+
+def _build_sharing(world: HiddenWorld, run: Any) -> None:
+    """A closed shared instrument of the institution operated by the agency, with its
+    agreement, a rate, the owner's qualification, booking and order, an owner statement;
+    a draft voucher programme; in an open one, a pending application and a voucher of the
+    personas' enterprise and the agency's claim of the order's voucher part."""
+    from techbridge.catalogue.models import Instrument
+    from techbridge.catalogue.models import Status as CatalogueStatus
+    from techbridge.sharing import models as sm
+    from techbridge.sharing.services import vouchers as voucher_services
+
+    p = world.personas
+    inst = p.institution
+    agency = world.broker.organisation
+    assert agency is not None
+    agency_member = make_user("walk-agency-member", Role.INSTITUTION_MEMBER, agency)
+    today = dt.date.today()
+    instrument = Instrument.objects.create(
+        owner=inst,
+        name="HIDDEN-resource 未开放仪器",
+        technical_field="new_materials",
+        region_code="110000",
+        status=CatalogueStatus.DRAFT,
+    )
+    # Resources, agreements, rates are written directly: registering needs a published
+    # record (visible to all) and the hidden resource must stay closed.
+    resource = sm.Resource.objects.create(
+        kind=sm.ResourceKind.INSTRUMENT,
+        catalogue_kind="instrument",
+        catalogue_id=instrument.pk,
+        name="HIDDEN-resource 未开放仪器",
+        technical_field="new_materials",
+        region_code="110000",
+        owner=inst,
+        active=False,
+        location="HIDDEN-resource 楼层",
+    )
+    for weekday in range(5):
+        sm.OpeningHours.objects.create(
+            resource=resource, weekday=weekday, opens=dt.time(9), closes=dt.time(17)
+        )
+    world.shared_resource = resource
+    world.agreement = sm.SharingAgreement.objects.create(
+        resource=resource,
+        owner=inst,
+        agency=agency,
+        owner_share_bp=6000,
+        staff_share_bp=2500,
+        agency_share_bp=1500,
+        valid_from=dt.date(2026, 1, 1),
+        note="HIDDEN-agreement 分成备注",
+    )
+    sm.AgreementStaff.objects.create(agreement=world.agreement, user=p.researcher)
+    world.rate = sm.Rate.objects.create(
+        resource=resource,
+        rate_class=sm.RateClass.PARTNER_ENTERPRISE,
+        unit=sm.RateUnit.SAMPLE,
+        price=Decimal("180.00"),
+        effective_from=dt.date(2026, 1, 1),
+    )
+    world.qualification = sm.Qualification.objects.create(
+        resource=resource,
+        user=p.owner,
+        valid_from=dt.date(2026, 1, 1),
+        valid_until=dt.date(2030, 12, 31),
+        note="HIDDEN-qualification 上机培训",
+    )
+    start = dt.datetime.combine(
+        today + dt.timedelta(days=14 - today.weekday()), dt.time(9), tzinfo=dt.UTC
+    )
+    world.booking = sm.Booking.objects.create(
+        resource=resource,
+        booked_by=p.owner,
+        organisation=p.org,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        status=sm.BookingStatus.REQUESTED,
+        rate_class=sm.RateClass.PARTNER_ENTERPRISE,
+        purpose="HIDDEN-booking 样品观察",
+    )
+    now = timezone.now()
+    order = sm.ServiceOrder.objects.create(
+        number="FWHIDDEN0001",
+        kind=sm.OrderKind.SAMPLE_TESTING,
+        status=sm.OrderStatus.PRICED,
+        resource=resource,
+        customer=p.org,
+        customer_user=p.owner,
+        service_date=today - dt.timedelta(days=3),
+        content="HIDDEN-order 成分检测",
+        rate_class=sm.RateClass.PARTNER_ENTERPRISE,
+        unit=sm.RateUnit.SAMPLE,
+        unit_price=Decimal("1000.00"),
+        used_quantity_milli=1000,
+        billed_quantity_milli=1000,
+        amount=Decimal("1000.00"),
+        enterprise_amount=Decimal("1000.00"),
+        agreement=world.agreement,
+        priced_at=now,
+    )
+    run_ = sm.SettlementRun.objects.create(month=dt.date(2026, 1, 1), orders=1)
+    world.statement = sm.Statement.objects.create(
+        run=run_,
+        number="JSHIDDEN0001",
+        party_kind=sm.PartyKind.OWNER,
+        organisation=inst,
+        total=Decimal("600.00"),
+        lines_count=1,
+        issued_at=now,
+    )
+    sm.StatementLine.objects.create(
+        statement=world.statement,
+        order=order,
+        order_amount=Decimal("1000.00"),
+        share_bp=6000,
+        amount=Decimal("600.00"),
+    )
+
+    def programme(name: str) -> Any:
+        return run(
+            voucher_services.programme_create,
+            actor=p.staff,
+            name=name,
+            description=f"{name} 说明",
+            budget="100000.00",
+            cap_per_enterprise_year="50000.00",
+            max_share_bp=5000,
+            eligible_kinds=["instrument", "lab"],
+            eligible_regions=["52"],
+            valid_from=today - dt.timedelta(days=60),
+            valid_until=today + dt.timedelta(days=300),
+        )
+
+    world.draft_programme = programme("HIDDEN-programme 草稿创新券")
+    open_programme = run(
+        voucher_services.programme_open, actor=p.staff, programme=programme("公开创新券")
+    )
+    issued = run(
+        voucher_services.application_submit,
+        actor=p.owner,
+        programme=open_programme,
+        amount_requested="1000.00",
+        purpose="HIDDEN-application 已批",
+    )
+    world.voucher = run(voucher_services.application_approve, actor=p.staff, application=issued)
+    world.application = run(
+        voucher_services.application_submit,
+        actor=p.colleague,
+        programme=open_programme,
+        amount_requested="2000.00",
+        purpose="HIDDEN-application 待审",
+    )
+    redemption = run(
+        voucher_services.apply_voucher,
+        actor=p.owner,
+        order=order,
+        voucher=world.voucher,
+        amount="500.00",
+    )
+    sm.ServiceOrder.objects.filter(pk=order.pk).update(
+        status=sm.OrderStatus.CONFIRMED, confirmed_at=now, confirmed_by=p.owner
+    )
+    world.order = sm.ServiceOrder.objects.get(pk=order.pk)
+    world.claim = run(
+        voucher_services.claim_submit,
+        actor=agency_member,
+        redemptions=[redemption],
+        invoice_number="HIDDEN-invoice-01",
+    )
+
+
+def _build_projects_supervision_notices(world: HiddenWorld, run: Any) -> None:
+    """A project of the personas' enterprise; its problem report (with a photo) routed to a
+    department; a routing rule, a personal link and an Open311 client; a notice to the
+    project's people and a group-chat robot."""
+    from techbridge.notices import services as notice_services
+    from techbridge.notifications.models import Robot
+    from techbridge.projects import services as project_services
+    from techbridge.supervision import services as supervision
+
+    p = world.personas
+    batch = run(
+        project_services.batch_create,
+        actor=p.staff,
+        name="走查签约批次",
+        signed_on=dt.date(2025, 3, 1),
+    )
+    department = make_organisation(
+        "走查供电局 Walk Power Bureau", OrganisationKind.GOVERNMENT, region_code="520100"
+    )
+    world.department = department
+    world.project = run(
+        project_services.project_create,
+        actor=p.staff,
+        name="HIDDEN-project 保密落地项目",
+        batch=batch,
+        investor_name="HIDDEN-project 投资方",
+        local_company=p.org,
+        region_code="520100",
+        total_investment="50000000.00",
+        responsible_department=department,
+        contact_name="HIDDEN-contact 项目联系人",
+        contact_phone=SECRET_PHONE,
+    )
+    run(
+        supervision.department_save,
+        actor=p.staff,
+        organisation=department,
+        head=None,
+        supervised_by=None,
+        is_supervising_office=True,
+    )
+    world.routing_rule = run(
+        supervision.routing_rule_create,
+        actor=p.staff,
+        category="power",
+        zone=None,
+        department=department,
+    )
+    world.problem = run(
+        supervision.report_create,
+        actor=p.owner,
+        project=world.project,
+        category="power",
+        urgency="urgent",
+        title="HIDDEN-problem 施工用电不稳",
+        description="HIDDEN-problem 设备多次跳闸",
+        photos=[SimpleUploadedFile("site.png", _PNG, "image/png")],
+    )
+    world.problem_photo = world.problem.attachments.get()
+    world.contact_link, _secret = run(
+        supervision.link_issue,
+        actor=p.staff,
+        project=world.project,
+        contact_name="HIDDEN-contact 现场联系人",
+        contact_phone=SECRET_PHONE,
+    )
+    world.open311_client, _api_key = run(
+        supervision.client_issue, actor=p.staff, name="HIDDEN-client 市民热线"
+    )
+    world.notice = run(
+        notice_services.notice_send,
+        actor=p.staff,
+        kind="notice",
+        title="HIDDEN-notice",
+        body="HIDDEN-notice-body",
+        projects=[world.project],
+    )
+    world.robot = Robot.objects.create(
+        name="HIDDEN-robot",
+        kind="wecom",
+        webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=HIDDEN-key",
+    )

@@ -45,6 +45,33 @@ CONTRACT_ACTIONS = ("submit", "register", "return", "cancel", "attach")
 RECORD_ACTIONS = tuple(ActionConverter.regex.split("|"))
 PROPOSAL_ACTIONS = tuple(ProposalActionConverter.regex.split("|"))
 
+BOOKING_ACTIONS = ("approve", "reject", "cancel", "no-show", "complete", "edit")
+ORDER_ACTIONS = ("confirm", "cancel", "voucher", "release", "price")
+PROJECT_ACTIONS = ("stage", "funding", "correct", "delete")
+PROBLEM_ACTIONS = (
+    *("accept", "start", "wait", "resume", "reply", "resolve", "confirm", "reopen"),
+    *("rate", "extend", "decide", "reassign", "photo", "close"),
+)
+MOBILE_ACTIONS = ("reply", "confirm", "reopen", "rate", "photo", "accept")
+OPEN311_FORMATS = ("xml", "json")
+
+# Route parameters that name a row: a target built with one of them names a hidden row.
+OBJECT_KEYS = frozenset(
+    {"pk", "code", "number", "attachment_id", "organisation_id", "service_request_id"}
+)
+
+# Routes naming a row whose refusal of a signed-in outsider is not audited, and why: their
+# credential is not the session's account, so they refuse before looking any row up. They
+# are still walked with the hidden row for leaks, status and changes.
+UNAUDITED = {
+    "supervision:mobile_detail": "needs a personal link held in the session (403 without)",
+    "supervision:mobile_action": "needs a personal link held in the session (403 without)",
+    "supervision-api:open311-request": "Open311 reads need an api_key, never a session",
+    # Public: every visitor is treated alike, as anonymous ones (whose refusals are never
+    # audited); a closed resource answers 404 as an absent one does.
+    "sharing:resource_feed": "public busy times of open resources, the same for everyone",
+}
+
 # Routes with parameters that name no hidden object, and why they are not walked.
 NOT_WALKED = {
     "accounts:password_reset_confirm": "public; a forged token shows the invalid-link page",
@@ -153,6 +180,117 @@ def route_values(w: HiddenWorld) -> dict[str, list[dict[str, Any]]]:
     for kind in KINDS:
         if kind != "demand":
             values[f"matching-api:{kind}"] = [{"pk": w.drafts[kind].pk}]
+    values.update(_sharing_values(w))
+    values.update(_projects_supervision_notices_values(w))
+    return values
+
+
+def _sharing_values(w: HiddenWorld) -> dict[str, list[dict[str, Any]]]:
+    def one(obj: Any) -> list[dict[str, Any]]:
+        return [{"pk": obj.pk}]
+
+    values: dict[str, list[dict[str, Any]]] = {}
+    # (page routes, API routes) → the hidden row they name.
+    rows: list[tuple[tuple[str, ...], tuple[str, ...], Any]] = [
+        (
+            (
+                *("resource", "resource_edit", "resource_refresh", "resource_hours"),
+                *("resource_feed", "agreement_new", "rate_new", "qualification_new"),
+                *("booking_calendar", "booking_new"),
+            ),
+            ("resource", "availability", "quote"),
+            w.shared_resource,
+        ),
+        (
+            ("agreement", "agreement_edit", "agreement_end"),
+            ("agreement", "agreement-end"),
+            w.agreement,
+        ),
+        (("rate_end",), ("rate", "rate-end"), w.rate),
+        (("qualification_revoke",), ("qualification-revoke",), w.qualification),
+        (
+            ("booking",),
+            ("booking", *(f"booking-{a}" for a in BOOKING_ACTIONS[:5])),
+            w.booking,
+        ),
+        (
+            ("order", "order_usage", "order_amend"),
+            ("order", "order-usage", "order-amend", "order-confirm", "order-cancel"),
+            w.order,
+        ),
+        (
+            ("statement", "statement_print", "statement_xlsx"),
+            ("statement", "statement-xlsx"),
+            w.statement,
+        ),
+        (
+            (
+                *("voucher_programme", "voucher_programme_edit", "voucher_programme_open"),
+                *("voucher_programme_close", "voucher_apply"),
+            ),
+            ("voucher-programme", "voucher-programme-open", "voucher-programme-close"),
+            w.draft_programme,
+        ),
+        (
+            ("voucher_application", "voucher_application_approve", "voucher_application_reject"),
+            ("voucher-application", "voucher-application-approve", "voucher-application-reject"),
+            w.application,
+        ),
+        (("voucher",), ("voucher",), w.voucher),
+        (
+            ("voucher_claim", "voucher_claim_approve", "voucher_claim_reject", "voucher_claim_pay"),
+            ("voucher-claim", "voucher-claim-approve", "voucher-claim-reject", "voucher-claim-pay"),
+            w.claim,
+        ),
+    ]
+    for pages, apis, obj in rows:
+        for name in pages:
+            values[f"sharing:{name}"] = one(obj)
+        for name in apis:
+            values[f"sharing-api:{name}"] = one(obj)
+    values["sharing:booking_action"] = [{"pk": w.booking.pk, "action": a} for a in BOOKING_ACTIONS]
+    values["sharing:order_action"] = [{"pk": w.order.pk, "action": a} for a in ORDER_ACTIONS]
+    # The personal calendar feed's token is its credential: a forged one names nobody.
+    values["sharing:user_feed"] = [{"token": "forged-feed-token-0000"}]
+    return values
+
+
+def _projects_supervision_notices_values(w: HiddenWorld) -> dict[str, list[dict[str, Any]]]:
+    code = [{"code": w.project.code}]
+    number = w.problem.number
+    fmts = OPEN311_FORMATS
+    values: dict[str, list[dict[str, Any]]] = {
+        **{f"projects:{n}": code for n in ("detail", "edit", "links")},
+        **{f"projects-api:{n}": code for n in ("detail", "funding", "stage")},
+        "projects:action": [{"code": w.project.code, "action": a} for a in PROJECT_ACTIONS],
+        "supervision:detail": [{"number": number}],
+        "supervision:action": [{"number": number, "action": a} for a in PROBLEM_ACTIONS],
+        "supervision:photo": [{"number": number, "attachment_id": w.problem_photo.pk}],
+        "supervision:mobile_detail": [{"number": number}],
+        "supervision:mobile_action": [{"number": number, "action": a} for a in MOBILE_ACTIONS],
+        # A personal link's secret is its credential: a forged one opens nothing.
+        "supervision:mobile_enter": [{"secret": "forged-link-secret-0000"}],
+        "supervision:policy_edit": [{"category": "power", "urgency": "urgent"}],
+        "supervision:routing_delete": [{"pk": w.routing_rule.pk}],
+        "supervision:department_edit": [{"organisation_id": w.department.pk}],  # type: ignore[union-attr]
+        "supervision:link_revoke": [{"pk": w.contact_link.pk}],
+        "supervision:client_revoke": [{"pk": w.open311_client.pk}],
+        "supervision-api:open311-discovery": [{"format": f} for f in fmts],
+        "supervision-api:open311-services": [{"format": f} for f in fmts],
+        "supervision-api:open311-service": [{"service_code": "power", "format": f} for f in fmts],
+        "supervision-api:open311-requests": [{"format": f} for f in fmts],
+        "supervision-api:open311-request": [
+            {"service_request_id": number, "format": f} for f in fmts
+        ],
+        "supervision-api:open311-token": [
+            {"token_id": "forged-token-0000", "format": f} for f in fmts
+        ],
+        "notices:detail": [{"pk": w.notice.pk}],
+        "notices-api:detail": [{"pk": w.notice.pk}],
+        "notices-api:read": [{"pk": w.notice.pk}],
+        "notices:robot_edit": [{"pk": w.robot.pk}],
+        "notices:robot_test": [{"pk": w.robot.pk}],
+    }
     return values
 
 
@@ -161,6 +299,7 @@ class Target:
     name: str
     path: str
     hidden: bool  # names a row the visitor may not see
+    audited: bool = True  # a signed-in outsider's refusal of the row must be audited
 
 
 def targets(w: HiddenWorld) -> list[Target]:
@@ -173,7 +312,14 @@ def targets(w: HiddenWorld) -> list[Target]:
             out.append(Target(name, reverse(name), hidden=False))
             continue
         for kwargs in values[name]:
-            out.append(Target(name, reverse(name, kwargs=kwargs), hidden="pk" in kwargs))
+            out.append(
+                Target(
+                    name,
+                    reverse(name, kwargs=kwargs),
+                    hidden=bool(OBJECT_KEYS & set(kwargs)),
+                    audited=name not in UNAUDITED,
+                )
+            )
     return out
 
 
@@ -236,7 +382,13 @@ def walk(
                     problems.append(f"{where} {method}: redirected to {response['Location']}")
             elif status not in {401, 403, 404, 405}:
                 problems.append(f"{where} {method}: answered {status}")
-            elif audited and target.hidden and status in {403, 404} and _denials() <= before:
+            elif (
+                audited
+                and target.hidden
+                and target.audited
+                and status in {403, 404}
+                and _denials() <= before
+            ):
                 problems.append(f"{where} {method}: {status} without an audited denial")
         if not reached:
             problems.append(f"{where}: every method answered 405, no view ran")
@@ -260,6 +412,24 @@ def _hidden_rows(w: HiddenWorld) -> dict[str, dict[str, Any]]:
         "pending organisation": w.pending_org,
         "organisation": w.personas.org,
         "owner": w.personas.owner,
+        "shared resource": w.shared_resource,
+        "sharing agreement": w.agreement,
+        "rate": w.rate,
+        "qualification": w.qualification,
+        "booking": w.booking,
+        "service order": w.order,
+        "statement": w.statement,
+        "draft voucher programme": w.draft_programme,
+        "voucher application": w.application,
+        "voucher": w.voucher,
+        "voucher claim": w.claim,
+        "project": w.project,
+        "problem report": w.problem,
+        "routing rule": w.routing_rule,
+        "contact link": w.contact_link,
+        "open311 client": w.open311_client,
+        "notice": w.notice,
+        "robot": w.robot,
     }
     return {
         label: model_to_dict(type(obj)._base_manager.get(pk=obj.pk)) for label, obj in rows.items()
@@ -397,6 +567,34 @@ def test_lists_exports_and_public_pages_show_no_hidden_row(hidden) -> None:
     assert workspace.status_code == 200 and "HIDDEN-achievement" in _text(workspace)
     demand = owner.get(f"/catalogue/demands/{hidden.published_demand.pk}/")
     assert demand.status_code == 200 and "HIDDEN-confidential-detail" in _text(demand)
+
+
+def test_the_new_apps_hidden_rows_are_real(hidden) -> None:
+    """The rows the walk points the new apps' routes at exist and their own people open
+    them, so the outsider's refusals mean "hidden", not "broken"."""
+    p = hidden.personas
+    agency_member = hidden.claim.submitted_by
+    seen = [
+        (p.researcher, f"/sharing/resources/{hidden.shared_resource.pk}/", "HIDDEN-resource"),
+        (p.researcher, f"/sharing/agreements/{hidden.agreement.pk}/", "HIDDEN-agreement"),
+        (p.owner, f"/sharing/bookings/{hidden.booking.pk}/", "HIDDEN-booking"),
+        (p.owner, f"/sharing/orders/{hidden.order.pk}/", "HIDDEN-order"),
+        (p.staff, f"/sharing/vouchers/programmes/{hidden.draft_programme.pk}/", "HIDDEN-programme"),
+        (agency_member, f"/sharing/vouchers/claims/{hidden.claim.pk}/", "HIDDEN-invoice"),
+        (p.owner, f"/projects/{hidden.project.code}/", "HIDDEN-project"),
+        (p.owner, f"/supervision/p/{hidden.problem.number}/", "HIDDEN-problem"),
+        (p.owner, f"/notices/{hidden.notice.pk}/", "HIDDEN-notice"),
+    ]
+    for user, url, marker in seen:
+        response = p.client_for(user).get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        assert marker in _text(response), url
+    for url in (
+        f"/api/v1/sharing/statements/{hidden.statement.pk}/",
+        f"/api/v1/sharing/vouchers/{hidden.voucher.pk}/",
+        f"/api/v1/sharing/voucher-applications/{hidden.application.pk}/",
+    ):
+        assert p.client_for(p.staff).get(url).status_code == 200, url
 
 
 # --- the walk itself can fail -------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Sharing models, one module per part (ARCHITECTURE.md: 仪器共享)."""
+"""Sharing models, one module per part (ARCHITECTURE.md: 仪器设备与服务共享)."""
 
 from techbridge.sharing.models.bookings import (
     HOLDING_STATUSES,
@@ -6,10 +6,12 @@ from techbridge.sharing.models.bookings import (
     BookingEvent,
     BookingEventKind,
     BookingStatus,
+    CalendarFeed,
     Closure,
     OpeningHours,
 )
 from techbridge.sharing.models.orders import (
+    BOOKING_KINDS,
     MILLI,
     OrderEvent,
     OrderEventKind,
@@ -22,6 +24,8 @@ from techbridge.sharing.models.resources import (
     BOOKABLE_KINDS,
     CATALOGUE_KINDS,
     WHOLE,
+    AgreementEvent,
+    AgreementEventKind,
     AgreementStaff,
     BilledOn,
     Qualification,
@@ -29,12 +33,17 @@ from techbridge.sharing.models.resources import (
     RateClass,
     RateUnit,
     Resource,
+    ResourceEvent,
+    ResourceEventKind,
     ResourceKind,
     SharingAgreement,
 )
 from techbridge.sharing.models.settlement import (
+    PARTY_ORDER,
+    IssuedStatementError,
     LineKind,
     PartyKind,
+    SettlementAdjustment,
     SettlementRun,
     Statement,
     StatementLine,
@@ -57,10 +66,14 @@ from techbridge.sharing.models.vouchers import (
 
 __all__ = [
     "BOOKABLE_KINDS",
+    "BOOKING_KINDS",
     "CATALOGUE_KINDS",
     "HOLDING_STATUSES",
     "MILLI",
+    "PARTY_ORDER",
     "WHOLE",
+    "AgreementEvent",
+    "AgreementEventKind",
     "AgreementStaff",
     "ApplicationStatus",
     "BilledOn",
@@ -68,10 +81,12 @@ __all__ = [
     "BookingEvent",
     "BookingEventKind",
     "BookingStatus",
+    "CalendarFeed",
     "ClaimLine",
     "ClaimStatus",
     "Closure",
     "EnterpriseAllowance",
+    "IssuedStatementError",
     "LineKind",
     "OpeningHours",
     "OrderEvent",
@@ -87,8 +102,11 @@ __all__ = [
     "Redemption",
     "ReimbursementClaim",
     "Resource",
+    "ResourceEvent",
+    "ResourceEventKind",
     "ResourceKind",
     "ServiceOrder",
+    "SettlementAdjustment",
     "SettlementRun",
     "SharingAgreement",
     "Statement",

@@ -10,7 +10,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from techbridge.core.models import EventBase, VersionedModel
 from techbridge.sharing.models.resources import RateClass, Resource
@@ -34,6 +36,9 @@ class OpeningHours(models.Model):
                 condition=Q(closes__gt=F("opens")), name="sharing_opening_ordered"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.resource} {self.weekday} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
 class Closure(models.Model):
@@ -62,12 +67,16 @@ class Closure(models.Model):
         ]
         indexes = [models.Index(fields=["resource", "starts_at"], name="sharing_closure_res")]
 
+    def __str__(self) -> str:
+        start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{self.resource} {start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M}"
+
 
 class BookingStatus(models.TextChoices):
     REQUESTED = "requested", _("Awaiting approval")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("booking", "Cancelled")
     COMPLETED = "completed", _("Completed")
     NO_SHOW = "no_show", _("No-show")
 
@@ -131,19 +140,24 @@ class Booking(VersionedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["resource", "starts_at"], name="sharing_booking_res_start"),
+            # Covering: a window's holding bookings of a resource (availability, the
+            # free-resource search) are read from the index alone, on both databases.
+            models.Index(
+                fields=["resource", "starts_at", "ends_at", "status"],
+                name="sharing_booking_res_start",
+            ),
             models.Index(fields=["booked_by", "starts_at"], name="sharing_booking_user"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.resource} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.resource} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
 class BookingEventKind(models.TextChoices):
     REQUESTED = "requested", _("Booked")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("booking", "Cancelled")
     COMPLETED = "completed", _("Completed")
     NO_SHOW = "no_show", _("Marked as no-show")
     RESCHEDULED = "rescheduled", _("Rescheduled")
@@ -157,3 +171,31 @@ class BookingEvent(EventBase):
 
     class Meta(EventBase.Meta):
         verbose_name = _("booking event")
+
+
+class CalendarFeed(models.Model):
+    """A user's secret iCalendar feed address (日历订阅): calendar apps fetch it without a
+    session, so the token in the URL is the credential. Only its SHA-256 digest is stored;
+    a revoked feed answers 404 and a new one has a new token."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sharing_feeds"
+    )
+    digest = models.CharField(_("token digest (SHA-256)"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="sharing_feed_one_live_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} feed {self.created_at:%Y-%m-%d}"

@@ -32,6 +32,12 @@ class OrderKind(models.TextChoices):
     SAMPLE_TESTING = "sample_testing", _("Sample testing")
     TECHNICAL_SERVICE = "technical_service", _("Technical service")
     DATA_ACCESS = "data_access", _("Data access")
+    # A late cancellation or no-show of a booking: the fee the rate sets, nothing else.
+    CANCELLATION_FEE = "cancellation_fee", _("Late cancellation / no-show fee")
+
+
+# Kinds that belong to a booking (the booking foreign key is required for them).
+BOOKING_KINDS = frozenset({OrderKind.BOOKING, OrderKind.CANCELLATION_FEE})
 
 
 class OrderStatus(models.TextChoices):
@@ -111,7 +117,17 @@ class ServiceOrder(VersionedModel):
         blank=True,
         related_name="orders",
     )
+    priced_at = models.DateTimeField(_("priced at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
     settlement_month = models.DateField(_("settlement month"), null=True, blank=True)
     invoice_number = models.CharField(_("invoice number"), max_length=40, blank=True)
@@ -143,8 +159,18 @@ class ServiceOrder(VersionedModel):
                 name="sharing_order_payers_add_up",
             ),
             models.CheckConstraint(
-                condition=~Q(kind="booking") | Q(booking__isnull=False),
+                condition=~Q(kind__in=["booking", "cancellation_fee"]) | Q(booking__isnull=False),
                 name="sharing_order_booking_kind_has_booking",
+            ),
+            # What the customer confirmed is a priced order: it has its rate and agreement.
+            models.CheckConstraint(
+                condition=~Q(status__in=["confirmed", "settled"])
+                | (
+                    Q(confirmed_at__isnull=False)
+                    & Q(agreement__isnull=False)
+                    & Q(priced_at__isnull=False)
+                ),
+                name="sharing_order_confirmed_is_priced",
             ),
         ]
         indexes = [
@@ -156,6 +182,11 @@ class ServiceOrder(VersionedModel):
 
     def __str__(self) -> str:
         return self.number
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("sharing:order", kwargs={"pk": self.pk})
 
 
 class UsageRecord(models.Model):
@@ -189,6 +220,9 @@ class UsageRecord(models.Model):
                 name="sharing_usage_ordered",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.quantity_milli}"
 
 
 class OrderEventKind(models.TextChoices):

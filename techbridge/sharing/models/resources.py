@@ -8,12 +8,15 @@ overlapping bookings of one resource with a single constraint.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from techbridge.core.models import VersionedModel
+from techbridge.codes.choices import TechField
+from techbridge.core.models import EventBase, VersionedModel
 from techbridge.core.money import MoneyField
 
 # Basis points: 10,000 = 100 %. Ratios are integers so "60/25/15" is exact and the check
@@ -47,7 +50,10 @@ class Resource(VersionedModel):
     # Copied from the catalogue record when the resource is registered (and refreshed by
     # the service), so availability searches need no join into four catalogue tables.
     name = models.CharField(_("name"), max_length=300)
-    technical_field = models.CharField(_("technical field"), max_length=8, blank=True)
+    # catalogue.TechField codes ("electronic_information" is 22 characters).
+    technical_field = models.CharField(
+        _("technical field"), max_length=32, choices=TechField.choices, blank=True
+    )
     region_code = models.CharField(_("region (GB/T 2260)"), max_length=6, blank=True)
     owner = models.ForeignKey(
         "organisations.Organisation",
@@ -98,8 +104,13 @@ class Resource(VersionedModel):
     def bookable(self) -> bool:
         return self.kind in BOOKABLE_KINDS
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
 
-class SharingAgreement(models.Model):
+        return reverse("sharing:resource", kwargs={"pk": self.pk})
+
+
+class SharingAgreement(VersionedModel):
     """共享协议: who operates a resource (or all resources of an owner) and how its income
     is split. Agreements are never edited in place once in force: a new ratio is a new
     agreement with a later ``valid_from``, so an order is split by the agreement in force
@@ -146,7 +157,6 @@ class SharingAgreement(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("sharing agreement")
@@ -190,6 +200,18 @@ class SharingAgreement(models.Model):
 
         return f"{pct(self.owner_share_bp)}/{pct(self.staff_share_bp)}/{pct(self.agency_share_bp)}"
 
+    @property
+    def owner_percent(self) -> str:
+        return f"{self.owner_share_bp / 100:g}"
+
+    @property
+    def staff_percent(self) -> str:
+        return f"{self.staff_share_bp / 100:g}"
+
+    @property
+    def agency_percent(self) -> str:
+        return f"{self.agency_share_bp / 100:g}"
+
 
 class AgreementStaff(models.Model):
     """A service staff member (服务人员) who runs resources under an agreement."""
@@ -204,6 +226,9 @@ class AgreementStaff(models.Model):
                 fields=["agreement", "user"], name="sharing_agreement_staff_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id}:{self.user_id}"
 
 
 class RateClass(models.TextChoices):
@@ -290,6 +315,10 @@ class Rate(models.Model):
     def __str__(self) -> str:
         return f"{self.resource} · {self.get_rate_class_display()}"
 
+    @property
+    def late_cancellation_percent(self) -> str:
+        return f"{self.late_cancellation_bp / 100:g}"
+
 
 class Qualification(models.Model):
     """培训/资质记录: a user may operate a resource alone while this is valid."""
@@ -321,3 +350,52 @@ class Qualification(models.Model):
             )
         ]
         indexes = [models.Index(fields=["resource", "user"], name="sharing_qual_res_user")]
+
+    def __str__(self) -> str:
+        return f"{self.resource} · {self.user}"
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.revoked_at is None and self.valid_from <= day <= self.valid_until
+
+
+class ResourceEventKind(models.TextChoices):
+    REGISTERED = "registered", _("Registered for sharing")
+    UPDATED = "updated", _("Settings changed")
+    REFRESHED = "refreshed", _("Copied again from the catalogue")
+    RATE_ADDED = "rate_added", _("Rate added")
+    RATE_ENDED = "rate_ended", _("Rate ended")
+    QUALIFIED = "qualified", _("Qualification granted")
+    DISQUALIFIED = "disqualified", _("Qualification revoked")
+
+
+class ResourceEvent(EventBase):
+    """History of a resource: registration, settings, rates and qualifications."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=16, choices=ResourceEventKind.choices)
+
+    subject_field = "resource"
+
+    class Meta(EventBase.Meta):
+        verbose_name = _("resource event")
+
+
+class AgreementEventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    UPDATED = "updated", _("Changed")
+    STAFF = "staff", _("Service staff changed")
+    ENDED = "ended", _("Ended")
+    SUPERSEDED = "superseded", _("Ended by a new agreement")
+
+
+class AgreementEvent(EventBase):
+    """History of a sharing agreement (a new ratio is a new agreement; this records the
+    creation, the end date set by its successor and the staff list)."""
+
+    agreement = models.ForeignKey(SharingAgreement, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=16, choices=AgreementEventKind.choices)
+
+    subject_field = "agreement"
+
+    class Meta(EventBase.Meta):
+        verbose_name = _("agreement event")

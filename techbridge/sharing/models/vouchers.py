@@ -5,9 +5,19 @@ Money counters live on rows the services lock (``select_for_update``) and the da
 checks (``issued ≤ budget``, ``used ≤ face value``, an enterprise's yearly total ≤ cap), so
 no interleaving of requests can overspend a programme. Settlement mode 通兑 (provider
 redeems, claims from the bureau) is built; ADR 0013 says how 通用 fits.
+
+Counters, all exact fen, all checked by the database on every write:
+
+- programme: ``paid ≤ claimed ≤ used ≤ issued ≤ budget``;
+- allowance (programme, enterprise, year): ``issued ≤ cap``;
+- voucher: ``used ≤ face value``; ``Σ face values = programme.issued_total``;
+- a redemption is in at most one live claim (``sharing_claim_line_once``).
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -47,10 +57,14 @@ class VoucherProgramme(VersionedModel):
     eligible_regions = models.JSONField(_("eligible enterprise regions"), default=list, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
+    description = models.TextField(_("description"), blank=True)
     issued_total = MoneyField(_("issued (yuan)"), default=0)
     used_total = MoneyField(_("used (yuan)"), default=0)
     claimed_total = MoneyField(_("claimed (yuan)"), default=0)
     paid_total = MoneyField(_("paid (yuan)"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("voucher programme")
@@ -109,6 +123,9 @@ class EnterpriseAllowance(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.enterprise} · {self.year}"
+
 
 class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
@@ -148,8 +165,17 @@ class VoucherApplication(VersionedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount_requested__gt=0), name="sharing_application_amount_positive"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_approved__isnull=True)
+                | (Q(amount_approved__gt=0) & Q(amount_approved__lte=F("amount_requested"))),
+                name="sharing_application_approved_within_request",
+            ),
         ]
+        indexes = [models.Index(fields=["programme", "status"], name="sharing_app_prog_status")]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.enterprise}"
 
 
 class VoucherStatus(models.TextChoices):
@@ -172,6 +198,7 @@ class Voucher(models.Model):
     )
     face_value = MoneyField(_("face value (yuan)"))
     used = MoneyField(_("used (yuan)"), default=0)
+    valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     status = models.CharField(
         _("status"), max_length=10, choices=VoucherStatus.choices, default=VoucherStatus.ACTIVE
@@ -186,14 +213,18 @@ class Voucher(models.Model):
             models.CheckConstraint(
                 condition=Q(face_value__gt=0) & Q(used__gte=0) & Q(used__lte=F("face_value")),
                 name="sharing_voucher_within_face_value",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("valid_from")), name="sharing_voucher_dates"
+            ),
         ]
+        indexes = [models.Index(fields=["enterprise", "status"], name="sharing_voucher_ent")]
 
     def __str__(self) -> str:
         return self.code
 
     @property
-    def balance(self):  # type: ignore[no-untyped-def]
+    def balance(self) -> Decimal:
         return self.face_value - self.used
 
 
@@ -216,6 +247,9 @@ class Redemption(models.Model):
                 name="sharing_redemption_one_live_per_order",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.voucher} → {self.order}"
 
 
 class ClaimStatus(models.TextChoices):
@@ -250,6 +284,10 @@ class ReimbursementClaim(VersionedModel):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    payment_reference = models.CharField(_("payment reference"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("reimbursement claim")
@@ -257,21 +295,49 @@ class ReimbursementClaim(VersionedModel):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="sharing_claim_positive"),
+            # One invoice backs one claim (a rejected claim frees it for the corrected one).
+            models.UniqueConstraint(
+                fields=["provider", "invoice_number"],
+                condition=~Q(status="rejected"),
+                name="sharing_claim_invoice_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(paid_at__isnull=False),
+                name="sharing_claim_paid_at",
+            ),
         ]
+        indexes = [models.Index(fields=["programme", "status"], name="sharing_claim_prog_status")]
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class ClaimLine(models.Model):
-    claim = models.ForeignKey(ReimbursementClaim, on_delete=models.CASCADE, related_name="lines")
-    redemption = models.OneToOneField(
-        Redemption, on_delete=models.PROTECT, related_name="claim_line"
-    )
+    """One redemption in a claim. A redemption is in at most one *live* claim (database
+    constraint); a rejected claim keeps its lines for the record with ``live`` False, so
+    the provider can claim the same redemptions again with a corrected claim."""
+
+    claim = models.ForeignKey(ReimbursementClaim, on_delete=models.PROTECT, related_name="lines")
+    redemption = models.ForeignKey(Redemption, on_delete=models.PROTECT, related_name="claim_lines")
     amount = MoneyField(_("amount (yuan)"))
+    live = models.BooleanField(_("counts (claim not rejected)"), default=True)
 
     class Meta:
         verbose_name = _("claim line")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["redemption"], condition=Q(live=True), name="sharing_claim_line_once"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="sharing_claim_line_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim} · {self.redemption}"
 
 
 class VoucherEventKind(models.TextChoices):
+    PROGRAMME_CREATED = "created", _("Programme created")
+    PROGRAMME_UPDATED = "updated", _("Programme changed")
     PROGRAMME_OPENED = "opened", _("Programme opened")
     PROGRAMME_CLOSED = "closed", _("Programme closed")
     APPLIED = "applied", _("Applied")
@@ -279,6 +345,7 @@ class VoucherEventKind(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     REDEEMED = "redeemed", _("Redeemed against an order")
     RELEASED = "released", _("Redemption released")
+    EXPIRED = "expired", _("Voucher expired")
     CLAIMED = "claimed", _("Reimbursement claimed")
     CLAIM_APPROVED = "claim_approved", _("Claim approved")
     CLAIM_REJECTED = "claim_rejected", _("Claim rejected")
@@ -286,12 +353,40 @@ class VoucherEventKind(models.TextChoices):
 
 
 class VoucherEvent(EventBase):
-    """History of a voucher programme (applications, vouchers, redemptions, claims)."""
+    """History of a voucher programme (applications, vouchers, redemptions, claims). Every
+    row names its programme; rows about an application, a voucher or a claim name it too,
+    so each of their pages shows its own history."""
 
     programme = models.ForeignKey(VoucherProgramme, on_delete=models.CASCADE, related_name="events")
+    application = models.ForeignKey(
+        VoucherApplication, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    voucher = models.ForeignKey(
+        Voucher, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    claim = models.ForeignKey(
+        ReimbursementClaim, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
     kind = models.CharField(_("event"), max_length=16, choices=VoucherEventKind.choices)
 
     subject_field = "programme"
 
     class Meta(EventBase.Meta):
         verbose_name = _("voucher event")
+
+    @classmethod
+    def subject_values(cls, subject: models.Model) -> dict[str, Any]:
+        """A programme, an application, a voucher or a claim (their programme is filled in)."""
+        if isinstance(subject, VoucherProgramme):
+            return {"programme": subject}
+        if isinstance(subject, VoucherApplication):
+            return {"programme_id": subject.programme_id, "application": subject}
+        if isinstance(subject, Voucher):
+            return {
+                "programme_id": subject.programme_id,
+                "voucher": subject,
+                "application_id": subject.application_id,
+            }
+        if isinstance(subject, ReimbursementClaim):
+            return {"programme_id": subject.programme_id, "claim": subject}
+        raise TypeError(f"no voucher events about {type(subject).__name__}")

@@ -1,0 +1,58 @@
+"""Models of problem supervision (问题反映与督办), split by subdomain."""
+
+from techbridge.supervision.models.access import ContactLink, Open311Client
+from techbridge.supervision.models.config import (
+    CATEGORY_DESCRIPTIONS,
+    DEFAULT_POLICIES,
+    Category,
+    ClockUnit,
+    Department,
+    PolicyValues,
+    RoutingRule,
+    SlaPolicy,
+    Urgency,
+)
+from techbridge.supervision.models.reports import (
+    CLOSED_STATUSES,
+    ESCALATION_KINDS,
+    OPEN_STATUSES,
+    ClockPause,
+    Escalation,
+    EscalationLevel,
+    ExtensionRequest,
+    ExtensionStatus,
+    ProblemAttachment,
+    ProblemEvent,
+    ProblemEventKind,
+    ProblemReport,
+    ProblemStatus,
+    ReportChannel,
+)
+
+__all__ = [
+    "CATEGORY_DESCRIPTIONS",
+    "CLOSED_STATUSES",
+    "DEFAULT_POLICIES",
+    "ESCALATION_KINDS",
+    "OPEN_STATUSES",
+    "Category",
+    "ClockPause",
+    "ClockUnit",
+    "ContactLink",
+    "Department",
+    "Escalation",
+    "EscalationLevel",
+    "ExtensionRequest",
+    "ExtensionStatus",
+    "Open311Client",
+    "PolicyValues",
+    "ProblemAttachment",
+    "ProblemEvent",
+    "ProblemEventKind",
+    "ProblemReport",
+    "ProblemStatus",
+    "ReportChannel",
+    "RoutingRule",
+    "SlaPolicy",
+    "Urgency",
+]
