@@ -125,12 +125,15 @@ def _load(users: dict[str, User], records: list[Instrument]) -> dict[str, Any]:
         shared.append(resource)
     # The electron microscope is open to qualified users without approval (开放预约); the
     # owner-wide agreement covers the other instruments, whose bookings the owner approves.
-    for resource, approval in ((shared[0], False), (None, True)):
+    scopes: list[tuple[Resource | None, bool]] = [(shared[0], False), (None, True)]
+    agency = broker.organisation
+    assert agency is not None  # load() checked the demo accounts
+    for scope, approval in scopes:
         agreements.agreement_create(
             actor=institution,
             owner=institution.organisation,
-            resource=resource,
-            agency=broker.organisation,
+            resource=scope,
+            agency=agency,
             owner_share_bp=6000,
             staff_share_bp=2500,
             agency_share_bp=1500,

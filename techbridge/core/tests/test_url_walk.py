@@ -250,8 +250,6 @@ def _sharing_values(w: HiddenWorld) -> dict[str, list[dict[str, Any]]]:
             values[f"sharing-api:{name}"] = one(obj)
     values["sharing:booking_action"] = [{"pk": w.booking.pk, "action": a} for a in BOOKING_ACTIONS]
     values["sharing:order_action"] = [{"pk": w.order.pk, "action": a} for a in ORDER_ACTIONS]
-    # The personal calendar feed's token is its credential: a forged one names nobody.
-    values["sharing:user_feed"] = [{"token": "forged-feed-token-0000"}]
     return values
 
 

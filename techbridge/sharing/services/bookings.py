@@ -245,6 +245,8 @@ def booking_create(
         },
     )
     _audit(AuditEventType.CREATE, actor, booking, status=booking.status)
+    if booking.status == BookingStatus.APPROVED:
+        _open_order(booking)
     if offer.requires_approval:
         _tell(
             _managers(resource),
@@ -296,6 +298,23 @@ def _move(
     return booking
 
 
+
+def _open_order(booking: Booking) -> None:
+    """An approved booking opens its service order (draft, awaiting the usage record that
+    staff enter after the session), in the same transaction."""
+    from techbridge.sharing.services.orders import order_from_booking
+
+    order_from_booking(actor=None, booking=booking)
+
+
+def _settle_fee(booking: Booking, reason: str) -> None:
+    """A cancelled or missed booking: its draft order becomes the late-cancellation or
+    no-show fee order, or is cancelled when no fee is due."""
+    from techbridge.sharing.services.orders import charge_cancellation
+
+    charge_cancellation(actor=None, booking=booking, reason=reason or booking.status)
+
+
 @transaction.atomic
 def booking_approve(*, actor: Actor, booking: Booking, note: str = "") -> Booking:
     """The owner approves a requested booking (never their own); the booker is told."""
@@ -322,6 +341,7 @@ def booking_approve(*, actor: Actor, booking: Booking, note: str = "") -> Bookin
         % {"name": booking.resource.name, "start": _fmt(booking.starts_at)},
         booking,
     )
+    _open_order(booking)
     return booking
 
 
@@ -408,6 +428,7 @@ def booking_cancel(
         cancelled_at=now,
         cancellation_reason=reason[:300],
     )
+    _settle_fee(booking, reason)
     if not customer:
         _tell(
             [booking.booked_by],
@@ -435,7 +456,7 @@ def booking_mark_no_show(
     now = now or timezone.now()
     _check_runner(actor, booking, now)
     data = {"late": True, **_fee_data(booking)}
-    return _move(
+    booking = _move(
         booking,
         actor=actor,
         allowed_from=(BookingStatus.APPROVED,),
@@ -444,6 +465,8 @@ def booking_mark_no_show(
         note=note,
         data=data,
     )
+    _settle_fee(booking, note)
+    return booking
 
 
 @transaction.atomic
