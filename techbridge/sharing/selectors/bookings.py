@@ -1,33 +1,18 @@
 """Reads for bookings (预约): availability as free intervals, the week calendar, the price
-shown before booking, late fees, which bookings a user sees, and the search for free
-resources of a technical field.
-
-Times are worked in whole minutes since the epoch (plain integers), which keeps the
-interval arithmetic of the free-resource search cheap; opening hours are wall-clock times
-of the site's time zone (settings.TIME_ZONE), turned into instants per day.
+shown before booking, late fees and which bookings a user sees. The time and interval
+helpers live in ``bookings_time``, the free-resource search in ``bookings_search``; both
+are re-exported here, the one module the views, the API and other parts import.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import (
-    Aggregate,
-    BigIntegerField,
-    Func,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    TextField,
-)
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,8 +21,6 @@ from techbridge.core.actors import is_active_user
 from techbridge.core.money import from_fen, to_fen
 from techbridge.sharing.access import is_resource_staff, manages
 from techbridge.sharing.models import (
-    BOOKABLE_KINDS,
-    HOLDING_STATUSES,
     WHOLE,
     AgreementStaff,
     Booking,
@@ -58,149 +41,46 @@ from techbridge.sharing.selectors.agreements import (
     rate_class_for,
     rate_in_force,
 )
+from techbridge.sharing.selectors.bookings_search import FreeResource, free_resources
+from techbridge.sharing.selectors.bookings_time import (
+    HOLDING,
+    LONGEST_BOOKING,
+    MILLI,
+    EpochMinutes,
+    MinuteOfDay,
+    Span,
+    ceil_minutes,
+    clip,
+    from_minutes,
+    hours_rows,
+    local_midnight,
+    merge,
+    opening_spans,
+    subtract,
+    time_rows,
+    to_minutes,
+    tz,
+)
 
-# A booking lies inside one opening period of one day (the service refuses anything
-# else), so it starts less than a day before it ends: range queries bound starts_at from
-# below too and stay inside the (resource, starts_at) index.
-LONGEST_BOOKING = dt.timedelta(days=1)
-HOLDING = [str(s) for s in HOLDING_STATUSES]
-MILLI = 1000
-
-Span = tuple[int, int]  # [start, end) in minutes since the epoch
-
-
-def tz() -> dt.tzinfo:
-    return timezone.get_default_timezone()
-
-
-def to_minutes(moment: dt.datetime) -> int:
-    return int(moment.timestamp()) // 60
-
-
-def from_minutes(minutes: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(minutes * 60, tz=tz())
-
-
-def local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=tz())
-
-
-class EpochMinutes(Func):
-    """A timestamp as whole minutes since the epoch, computed by the database: a week's
-    bookings of a thousand resources then arrive as integers, with no datetime parsing."""
-
-    output_field = BigIntegerField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) / 60)",
-        )
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler, connection, template="FLOOR(EXTRACT(EPOCH FROM %(expressions)s) / 60)::bigint"
-        )
-
-
-class MinuteOfDay(Func):
-    """A wall-clock time (TimeField) as minutes after midnight."""
-
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(CAST(substr(%(expressions)s, 1, 2) AS INTEGER) * 60"
-            " + CAST(substr(%(expressions)s, 4, 2) AS INTEGER))",
-        )
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(EXTRACT(HOUR FROM %(expressions)s) * 60"
-            " + EXTRACT(MINUTE FROM %(expressions)s))::integer",
-        )
-
-
-def _hours(qs: QuerySet[OpeningHours], *lead: str) -> Any:
-    """(…lead, weekday, opens, closes) rows with the times as minutes after midnight."""
-    return qs.order_by().values_list(*lead, "weekday", MinuteOfDay("opens"), MinuteOfDay("closes"))
-
-
-def _times(qs: QuerySet[Any], *lead: str) -> Any:
-    """(…lead, start, end) rows with the instants as epoch minutes."""
-    return qs.order_by().values_list(*lead, EpochMinutes("starts_at"), EpochMinutes("ends_at"))
-
-
-# --- interval arithmetic ------------------------------------------------------------------
-
-
-def merge(spans: Iterable[Span]) -> list[Span]:
-    """Sorted, non-overlapping spans covering the same minutes (touching spans joined)."""
-    out: list[Span] = []
-    for start, end in sorted(spans):
-        if end <= start:
-            continue
-        if out and start <= out[-1][1]:
-            if end > out[-1][1]:
-                out[-1] = (out[-1][0], end)
-        else:
-            out.append((start, end))
-    return out
-
-
-def subtract(spans: Sequence[Span], holes: Sequence[Span]) -> list[Span]:
-    """``spans`` (sorted, non-overlapping) minus ``holes`` (sorted by start; they may
-    overlap one another). The free-resource search runs this for every resource, hence
-    the plain loops."""
-    out: list[Span] = []
-    n = len(holes)
-    i = 0
-    for start, end in spans:
-        while i < n and holes[i][1] <= start:
-            i += 1
-        cursor = start
-        j = i
-        while j < n:
-            hole_start, hole_end = holes[j]
-            if hole_start >= end:
-                break
-            if hole_start > cursor:
-                out.append((cursor, hole_start))
-            if hole_end > cursor:
-                cursor = hole_end
-            j += 1
-        if cursor < end:
-            out.append((cursor, end))
-    return out
-
-
-def clip(spans: Iterable[Span], low: int, high: int) -> list[Span]:
-    return [(max(s, low), min(e, high)) for s, e in spans if e > low and s < high]
-
-
-def opening_spans(
-    hours: Iterable[tuple[int, int, int]], first: dt.date, last: dt.date
-) -> list[Span]:
-    """Opening periods (weekday, opens, closes — minutes after midnight) as spans for
-    each day first…last."""
-    by_weekday: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for weekday, opens, closes in hours:
-        by_weekday[weekday].append((opens, closes))
-    spans: list[Span] = []
-    day = first
-    while day <= last:
-        periods = by_weekday.get(day.weekday())
-        if periods:
-            base = to_minutes(local_midnight(day))
-            spans.extend((base + o, base + c) for o, c in periods)
-        day += dt.timedelta(days=1)
-    return merge(spans)
-
+__all__ = [
+    "HOLDING",
+    "LONGEST_BOOKING",
+    "MILLI",
+    "EpochMinutes",
+    "FreeResource",
+    "MinuteOfDay",
+    "Span",
+    "ceil_minutes",
+    "clip",
+    "free_resources",
+    "from_minutes",
+    "local_midnight",
+    "merge",
+    "opening_spans",
+    "subtract",
+    "to_minutes",
+    "tz",
+]
 
 # --- availability -------------------------------------------------------------------------
 
@@ -234,7 +114,7 @@ class Availability:
 
 
 def _closure_spans(resource_id: int, start: dt.datetime, end: dt.datetime) -> list[Span]:
-    rows = _times(
+    rows = time_rows(
         Closure.objects.filter(resource_id=resource_id, starts_at__lt=end, ends_at__gt=start)
     )
     return merge(rows)
@@ -253,7 +133,7 @@ def holding_bookings(resource_ids: Any, start: dt.datetime, end: dt.datetime) ->
 
 
 def _busy_spans(resource_id: int, start: dt.datetime, end: dt.datetime) -> list[Span]:
-    return merge(_times(holding_bookings(resource_id, start, end)))
+    return merge(time_rows(holding_bookings(resource_id, start, end)))
 
 
 def availability(
@@ -265,12 +145,12 @@ def availability(
     low, high = to_minutes(start), to_minutes(end)
     first = start.astimezone(tz()).date()
     last = (end - dt.timedelta(microseconds=1)).astimezone(tz()).date()
-    hours = _hours(OpeningHours.objects.filter(resource=resource))
+    hours = hours_rows(OpeningHours.objects.filter(resource=resource))
     opening = clip(opening_spans(hours, first, last), low, high)
     closed = clip(_closure_spans(resource.pk, start, end), low, high)
     busy = clip(_busy_spans(resource.pk, start, end), low, high)
     free = subtract(subtract(opening, closed), busy)
-    free = clip(free, max(low, _ceil_minutes(now)), high)
+    free = clip(free, max(low, ceil_minutes(now)), high)
     return Availability(
         resource=resource,
         start=start,
@@ -280,11 +160,6 @@ def availability(
         busy=_intervals(busy),
         free=_intervals(free),
     )
-
-
-def _ceil_minutes(moment: dt.datetime) -> int:
-    seconds = moment.timestamp()
-    return int(-(-seconds // 60))
 
 
 # --- the week calendar --------------------------------------------------------------------
@@ -639,16 +514,6 @@ def provider_bookings(user: Any, status: str = "") -> QuerySet[Booking]:
     return qs.select_related("resource", "organisation", "booked_by").order_by("starts_at", "id")
 
 
-def visible_resources(user: Any) -> QuerySet[Resource]:
-    """Resources whose calendar the user may open: every active bookable one, and the
-    inactive ones of the user's own organisation."""
-    active = Q(active=True, kind__in=list(BOOKABLE_KINDS))
-    org = getattr(user, "organisation_id", None) if is_active_user(user) else None
-    if org is not None:
-        return Resource.objects.filter(active | Q(owner_id=org))
-    return Resource.objects.filter(active)
-
-
 def can_book(user: Any) -> bool:
     return bool(
         is_active_user(user)
@@ -677,186 +542,3 @@ def can_cancel_as_customer(user: Any, booking: Booking) -> bool:
         booking.booked_by_id == user.pk
         or (user.organisation_id is not None and user.organisation_id == booking.organisation_id)
     )
-
-
-# --- free resources of a field ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FreeResource:
-    resource_id: int
-    name: str
-    owner_name: str
-    region_code: str
-    free_minutes: int
-    longest_free_minutes: int
-    first_free_minute: int  # epoch minutes: made a datetime only when someone reads it
-
-    @property
-    def first_free(self) -> dt.datetime:
-        return from_minutes(self.first_free_minute)
-
-    @property
-    def free_hours(self) -> Decimal:
-        return (Decimal(self.free_minutes) / 60).quantize(Decimal("0.1"))
-
-    @property
-    def longest_free_hours(self) -> Decimal:
-        return (Decimal(self.longest_free_minutes) / 60).quantize(Decimal("0.1"))
-
-
-class _Joined(Aggregate):
-    """The texts of a group joined with commas (GROUP_CONCAT / STRING_AGG)."""
-
-    function = "GROUP_CONCAT"
-    template = "%(function)s(%(expressions)s, ',')"
-    output_field = TextField()
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, function="STRING_AGG", **extra)
-
-
-@dataclass(frozen=True)
-class _Schedule:
-    """One weekly schedule laid over the search window: its open spans, their total and
-    the longest of them, and where the first one starts."""
-
-    spans: list[Span]
-    total: int
-    longest: int
-    first: int
-
-
-class _Spaced(Func):
-    """Columns joined with spaces into one text (all NOT NULL, so a plain ``||``, which
-    both databases apply to numbers and times as well)."""
-
-    arg_joiner = " || ' ' || "
-    template = "(%(expressions)s)"
-    output_field = TextField()
-
-
-def _joined(qs: QuerySet[Any], *columns: Any) -> Subquery:
-    """The rows of ``qs`` for the outer query's resource as one text: ``columns`` spaced,
-    rows joined with commas (NULL when there are none)."""
-    return Subquery(
-        qs.filter(resource=OuterRef("pk"))
-        .order_by()
-        .values("resource")
-        .annotate(text=_Joined(_Spaced(*columns)))
-        .values("text")
-    )
-
-
-def _schedule(text: str, first: dt.date, last: dt.date, low: int, high: int) -> _Schedule:
-    rows = []
-    for part in text.split(","):
-        weekday, opens, closes = part.split(" ")
-        rows.append((int(weekday), _text_minutes(opens), _text_minutes(closes)))
-    spans = clip(opening_spans(rows, first, last), low, high)
-    lengths = [e - s for s, e in spans]
-    return _Schedule(spans, sum(lengths), max(lengths, default=0), spans[0][0] if spans else 0)
-
-
-def _text_minutes(text: str) -> int:
-    """ "09:30:00" (a time as SQLite and PostgreSQL write it) → 570."""
-    return int(text[:2]) * 60 + int(text[3:5])
-
-
-def free_resources(
-    technical_field: str,
-    start: dt.datetime,
-    end: dt.datetime,
-    min_free_minutes: int = 60,
-    *,
-    now: dt.datetime | None = None,
-    limit: int | None = None,
-) -> list[FreeResource]:
-    """Active bookable resources of ``technical_field`` with at least one free stretch of
-    ``min_free_minutes`` in [start, end) (from now on), most free time first.
-
-    Two queries whatever the number of resources: a row per resource of the field with its
-    opening hours and its holding bookings in the window (in epoch minutes), each gathered
-    into one text by a correlated subquery on an index — the rows, not the database, are
-    what costs the time — and one for the (few) closures. Weekly schedules repeat, so each
-    distinct one is laid over the window once; the interval arithmetic runs on integers."""
-    now = now or timezone.now()
-    low, high = max(to_minutes(start), _ceil_minutes(now)), to_minutes(end)
-    if high <= low:
-        return []
-    first, last = from_minutes(low).date(), from_minutes(high - 1).date()
-    window_start, window_end = from_minutes(low), from_minutes(high)
-    times = (EpochMinutes("starts_at"), EpochMinutes("ends_at"))
-    conditions = {
-        "active": True,
-        "kind__in": list(BOOKABLE_KINDS),
-        "technical_field": technical_field,
-    }
-    # Closures are few: one plain query (a subquery per resource would scan them each time).
-    closures: dict[int, list[Span]] = defaultdict(list)
-    for rid, s, e in _times(
-        Closure.objects.filter(
-            starts_at__lt=window_end,
-            ends_at__gt=window_start,
-            **{f"resource__{k}": v for k, v in conditions.items()},
-        ),
-        "resource_id",
-    ):
-        closures[rid].append((s, e))
-    held = Booking.objects.filter(
-        status__in=HOLDING,
-        starts_at__gt=window_start - LONGEST_BOOKING,
-        starts_at__lt=window_end,
-        ends_at__gt=window_start,
-    )
-    rows = (
-        Resource.objects.filter(**conditions)
-        .order_by()
-        .annotate(
-            hours=_joined(OpeningHours.objects.all(), "weekday", "opens", "closes"),
-            held=_joined(held, *times),
-        )
-        .values_list("pk", "name", "owner__name", "region_code", "hours", "held")
-    )
-    cache: dict[str, _Schedule] = {}
-    found: list[tuple[int, int, int, int]] = []  # free, longest, first free, resource
-    names: dict[int, tuple[str, str, str]] = {}
-    for rid, name, owner_name, region, hours, held_text in rows:
-        if not hours:
-            continue
-        schedule = cache.get(hours)
-        if schedule is None:  # a few distinct weekly schedules serve most resources
-            schedule = cache[hours] = _schedule(hours, first, last, low, high)
-        names[rid] = (name, owner_name, region)
-        if not held_text and rid not in closures:
-            if schedule.longest >= min_free_minutes:
-                found.append((schedule.total, schedule.longest, schedule.first, rid))
-            continue
-        taken = closures.get(rid, [])
-        if held_text:
-            numbers = list(map(int, held_text.replace(" ", ",").split(",")))
-            taken = taken + list(zip(numbers[::2], numbers[1::2], strict=True))
-        taken.sort()
-        # subtract() copes with overlapping holes (a closure over bookings) sorted by start.
-        free = subtract(schedule.spans, taken)
-        total = longest = 0
-        for s, e in free:
-            total += e - s
-            longest = max(longest, e - s)
-        if longest >= min_free_minutes:
-            found.append((total, longest, free[0][0], rid))
-    found.sort(key=lambda f: (-f[0], f[3]))
-    if limit:
-        found = found[:limit]
-    return [
-        FreeResource(
-            resource_id=rid,
-            name=names[rid][0],
-            owner_name=names[rid][1],
-            region_code=names[rid][2],
-            free_minutes=free_minutes,
-            longest_free_minutes=longest,
-            first_free_minute=first_free,
-        )
-        for free_minutes, longest, first_free, rid in found
-    ]
