@@ -11,6 +11,8 @@ from typing import Any, TextIO
 
 from django.db import transaction
 
+from techbridge.brokerage.models import Deal
+from techbridge.contracts.models import ContractStatus, TechnologyContract
 from techbridge.organisations.models import Organisation, OrganisationKind, OrganisationStatus
 from techbridge.projects import services
 from techbridge.projects.models import Batch, Project, Zone
@@ -171,6 +173,21 @@ def _zones() -> list[Zone]:
     return out
 
 
+def _link_demo_sources(project: Project) -> None:
+    """The first project came out of a deal and a registered contract (when the brokerage
+    and contracts demos are loaded)."""
+    contract = (
+        TechnologyContract.objects.filter(status=ContractStatus.REGISTERED).order_by("id").first()
+    )
+    deal = Deal.objects.order_by("id").first()
+    services.project_link(
+        actor=None,
+        project=project,
+        deals=[deal] if deal else [],
+        contracts=[contract] if contract else [],
+    )
+
+
 @transaction.atomic
 def load(out: TextIO) -> None:
     batches, zones = _batches(), _zones()
@@ -213,6 +230,8 @@ def load(out: TextIO) -> None:
             services.funding_record(
                 actor=None, project=project, amount=amount, entry_date=day, note="演示数据"
             )
+        if i == 0:
+            _link_demo_sources(project)
         created += 1
     out.write(
         f"projects: {created} demo projects created"

@@ -219,3 +219,22 @@ def test_schema_lists_the_ledger_paths(ledger):
         "/api/v1/projects/briefing/",
     ):
         assert path in paths, path
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"zone": ""},
+        {"batch": "0"},
+        {"batch": str(2**64)},
+        {"month": "0000-01"},
+        {"month": "2014-13"},
+    ],
+)
+def test_briefing_and_kpi_parameters_are_checked(ledger, query):
+    client = _client(ledger, ledger.staff)
+    response = client.get(f"{BASE}briefing/", query)
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] == "invalid"
+    if "month" not in query:
+        assert client.get(f"{BASE}kpis/", query).status_code == 400
