@@ -55,6 +55,9 @@ public_url_names: frozenset[str] = frozenset(
         "supervision:mobile_action",
         "supervision:mobile_enter",
         *(f"supervision-api:{name}" for name in open311_urls.PUBLIC),
+        # The same views if the root URLconf also mounts them at /open311/v2/ (namespace
+        # "open311"): see docs/open311.md.
+        *(f"open311:{name}" for name in open311_urls.PUBLIC),
     }
 )
 navigation: list = [

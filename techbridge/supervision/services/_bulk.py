@@ -18,7 +18,7 @@ instances.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -28,12 +28,55 @@ def _fields(model: type[models.Model], names: Sequence[str]) -> list[Any]:
     return [model._meta.get_field(name) for name in names]
 
 
-def _value(field: Any, row: Any) -> Any:
-    value = getattr(row, field.attname)
-    if isinstance(field, models.JSONField):
-        # Sent as text and cast in SQL: no per-backend JSON adapter in the arrays.
-        return json.dumps(value, cls=field.encoder, ensure_ascii=False)
-    return field.get_db_prep_value(value, connection)
+def _json(encoder: Any) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        return json.dumps(value, cls=encoder, ensure_ascii=False)
+
+    return convert
+
+
+def _datetime() -> Callable[[Any], Any]:
+    cache: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        if value not in cache:
+            cache[value] = connection.ops.adapt_datetimefield_value(value)
+        return cache[value]
+
+    return convert
+
+
+def _plain(field: Any) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        if value is None or isinstance(value, bool | int | str):
+            return value
+        return field.get_db_prep_value(value, connection)
+
+    return convert
+
+
+def _converters(fields: Sequence[Any]) -> list[Callable[[Any], Any]]:
+    """One value converter per field. Plain numbers, text and booleans pass as they are;
+    datetimes are adapted once per distinct value (a batch repeats "now" and shares many
+    deadlines; on SQLite each adaptation formats text); JSON goes as text, cast in SQL (no
+    per-backend JSON adapter inside arrays)."""
+    out: list[Callable[[Any], Any]] = []
+    for field in fields:
+        if isinstance(field, models.JSONField):
+            out.append(_json(field.encoder))
+        elif isinstance(field, models.DateTimeField):
+            out.append(_datetime())
+        else:
+            out.append(_plain(field))
+    return out
+
+
+def _values(fields: Sequence[Any], rows: Sequence[Any]) -> list[list[Any]]:
+    """Per row, the database values of ``fields``."""
+    pairs = list(zip([f.attname for f in fields], _converters(fields), strict=True))
+    return [[convert(getattr(row, name)) for name, convert in pairs] for row in rows]
 
 
 def _array_type(field: Any) -> str:
@@ -67,11 +110,13 @@ def insert(
                 f"INSERT INTO {table} ({columns}) SELECT {select} "  # noqa: S608
                 f"FROM unnest({arrays}) AS u ({columns}){skip}"
             )
-            cursor.execute(sql, [[_value(f, row) for row in rows] for f in fields])
+            cursor.execute(
+                sql, [list(column) for column in zip(*_values(fields, rows), strict=True)]
+            )
         else:
             marks = ", ".join("%s" for _ in fields)
             sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}){skip}"  # noqa: S608
-            cursor.executemany(sql, [[_value(f, row) for f in fields] for row in rows])
+            cursor.executemany(sql, _values(fields, rows))
 
 
 def update(model: type[models.Model], names: Sequence[str], rows: Sequence[Any]) -> None:
@@ -93,10 +138,10 @@ def update(model: type[models.Model], names: Sequence[str], rows: Sequence[Any])
                 f"UPDATE {table} SET {sets} FROM unnest({arrays}) AS u ({columns}) "  # noqa: S608
                 f"WHERE {table}.{key} = u.{key}"
             )
-            params = [[row.pk for row in rows]]
-            params += [[_value(f, row) for row in rows] for f in fields]
-            cursor.execute(sql, params)
+            columns_of = zip(*_values(fields, rows), strict=True)
+            cursor.execute(sql, [[row.pk for row in rows], *(list(c) for c in columns_of)])
         else:
             sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
             sql = f"UPDATE {table} SET {sets} WHERE {key} = %s"  # noqa: S608
-            cursor.executemany(sql, [[_value(f, row) for f in fields] + [row.pk] for row in rows])
+            values = _values(fields, rows)
+            cursor.executemany(sql, [[*v, row.pk] for v, row in zip(values, rows, strict=True)])
