@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint setup setup-test install install-dev bench bench-text bench-matching bench-catalogue bench-contracts bench-scheduler bench-jobs bench-index-nodes bench-sharing bench-projects bench-escalation clean
+.PHONY: run test lint setup setup-test install install-dev bench bench-text bench-matching bench-catalogue bench-contracts bench-scheduler bench-jobs bench-index-nodes bench-sharing bench-projects bench-escalation eval-matching clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -43,8 +43,11 @@ setup-test: install-dev
 	$(BIN)/techbridge compile-translations
 
 # SQLite by default; with DATABASE_URL=postgres://… the same suite runs on PostgreSQL.
+# One pytest-xdist worker per core (TEST_WORKERS=0 runs in one process); a test file stays on
+# one worker, so module fixtures (a browser, a cluster of nodes) are built once.
+TEST_WORKERS ?= auto
 test: setup-test
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: setup-test
 	$(BIN)/ruff check techbridge benchmarks
@@ -88,6 +91,11 @@ bench-projects: setup-test
 
 bench-escalation: setup-test
 	$(BIN)/python benchmarks/bench_escalation.py
+
+# Issue 13: ranking quality on the CSL data (../shared/data/csl/) next to two BM25 baselines;
+# exits 1 when a class falls below the normalised baseline (docs/matching-quality.md).
+eval-matching: setup-test
+	$(BIN)/techbridge eval-matching $(EVAL_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -153,8 +153,11 @@ def test_two_workers_never_run_a_job_or_an_occurrence_twice(
     assert stats["by_status"]["failed"] == 0
     # Both workers ticked every second: each occurrence is one row and one job …
     assert stats["runs"]["jobs_test.tick"] == stats["names"]["jobs_test.tick"] >= 3
+    # Periodic schedules fall on clock boundaries (every 10 minutes, every hour, daily): a
+    # run of at most two minutes spans one occurrence, or two when it crosses a boundary.
     for name in ("catalogue.expire_demands", "imports.mark_stale_runs", "jobs.prune"):
-        assert stats["runs"][name] == stats["names"][name] == 1, name
+        assert stats["runs"][name] == stats["names"][name], name
+        assert 1 <= stats["names"][name] <= 2, name
     # … and each tick job ran at most once (the last may still have been queued).
     ticks_run = Counter(ticks.read_text().split())
     assert max(ticks_run.values()) == 1
