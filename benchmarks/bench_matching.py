@@ -239,7 +239,9 @@ def build_index(
 def run_child(spec: dict[str, Any], workdir: Path) -> dict[str, Any]:
     path = workdir / f"spec-{time.time_ns()}.json"
     path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
-    env = dict(os.environ)
+    # A child measures the index as it was built: its own follower must not rebuild it
+    # from the database (the bench indexes directly, without a change-log cursor).
+    env = {**os.environ, "SEARCH_INDEX_ASYNC": "0"}
     out = subprocess.run(
         [sys.executable, __file__, "--child", str(path)],
         capture_output=True,
@@ -266,9 +268,17 @@ def child_ours(spec: dict[str, Any]) -> dict[str, Any]:
 
     backend = get_backend()
     kinds = Filters(kinds=("achievement",))
+    topic_s = 0.0
+    if spec.get("topics"):
+        # `techbridge topic-model` for this index (more like this and long texts use it).
+        from techbridge.matching import topics
+
+        t0 = time.perf_counter()
+        topics.train_from_index()
+        topic_s = time.perf_counter() - t0
     for q, _ in spec["tasks"][next(iter(spec["tasks"]))][:20]:  # warm up
         search(q=q, limit=10)
-    result: dict[str, Any] = {"tasks": {}}
+    result: dict[str, Any] = {"tasks": {}, "topic_s": topic_s}
     for name, pairs in spec["tasks"].items():
         ranked, engine_ms, full_ms = [], [], []
         for q, _ in pairs:
@@ -296,6 +306,16 @@ def child_ours(spec: dict[str, Any]) -> dict[str, Any]:
         match_text(text=text, limit=10)
         match_ms.append((time.perf_counter() - t0) * 1000)
     result["match_p50"], result["match_p95"] = pct(match_ms, 50), pct(match_ms, 95)
+    # More like this (with the topic model's signal when one was trained for this index).
+    from techbridge.catalogue.models import Achievement
+    from techbridge.matching.selectors import more_like_this
+
+    mlt_ms = []
+    for record in Achievement.objects.filter(pk__in=spec.get("mlt_ids", [])):
+        t0 = time.perf_counter()
+        more_like_this(record=record, limit=10)
+        mlt_ms.append((time.perf_counter() - t0) * 1000)
+    result["mlt_p50"], result["mlt_p95"] = pct(mlt_ms, 50), pct(mlt_ms, 95)
     client = Client()
     http_ms, api_ms = [], []
     for q, _ in spec["tasks"][next(iter(spec["tasks"]))][:300]:
@@ -436,6 +456,7 @@ def main() -> int:
     }
     rng = random.Random(3)
     match_texts = [r["summary"][:400] for r in rng.sample(records, 300)]
+    mlt_ids = [r["id"] for r in rng.sample(records, 200)]
 
     freshness = measure_freshness()
     reset_backends()
@@ -458,13 +479,19 @@ def main() -> int:
         )
         title_s, _ = build_index(title_dir, records, extra, summary_only=True, workers=args.workers)
         print(f"index build: full {n_full:,} docs {full_s:.1f} s; summary-only {title_s:.1f} s")
-        common = {"mode": "ours", "workdir": str(workdir), "match_texts": match_texts}
+        common = {
+            "mode": "ours",
+            "workdir": str(workdir),
+            "match_texts": match_texts,
+            "mlt_ids": mlt_ids,
+        }
         ours = {
             "title": run_child(
                 {**common, "index_dir": str(title_dir), "tasks": tasks_title}, workdir
             ),
             "keywords": run_child(
-                {**common, "index_dir": str(full_dir), "tasks": tasks_kw}, workdir
+                {**common, "index_dir": str(full_dir), "tasks": tasks_kw, "topics": True},
+                workdir,
             ),
         }
         base = None
@@ -562,10 +589,14 @@ def print_scale(row: dict[str, Any]) -> None:
             f"[{group} index] engine-only p50/p95 "
             f"{first['engine_p50']:.1f}/{first['engine_p95']:.1f} ms; "
             f"match p50/p95 {o['match_p50']:.1f}/{o['match_p95']:.1f} ms; "
+            f"more-like-this p50/p95 {o['mlt_p50']:.1f}/{o['mlt_p95']:.1f} ms; "
             f"HTTP /api/v1/search p50/p95 {o['http_p50']:.1f}/{o['http_p95']:.1f} ms vs Python "
             f"{o['api_p50']:.1f}/{o['api_p95']:.1f} ms; serving RSS peak {o['rss_mb']:.0f} MB"
         )
-    line = f"build: ours full {row['full_s']:.1f} s, summary-only {row['title_s']:.1f} s"
+    line = (
+        f"build: ours full {row['full_s']:.1f} s, summary-only {row['title_s']:.1f} s, "
+        f"topic model {row['ours']['keywords']['topic_s']:.1f} s"
+    )
     if base:
         line += (
             f"; baseline ({base['title']['tokenizer']}) summary {base['title']['build_s']:.1f} s, "
@@ -609,6 +640,10 @@ def print_summary(report: list[dict[str, Any]], freshness: float, reindex_12k: f
                 f"≤ {limit:.0f} ms @{row['scale']:,}",
                 worst <= limit and match <= limit,
             )
+        )
+        mlt = row["ours"]["keywords"]["mlt_p95"]
+        checks.append(
+            (f"more-like-this p95 {mlt:.1f} ms ≤ {limit:.0f} ms @{row['scale']:,}", mlt <= limit)
         )
         http = row["ours"]["keywords"]
         extra = http["http_p50"] - http["api_p50"]

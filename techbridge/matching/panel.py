@@ -14,6 +14,7 @@ SIGNAL_LABELS = {
     "trl_fit": "技术成熟度",
     "partner_region": "合作地区",
     "recency": "新近发布",
+    "topical": "主题相近",
 }
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class IndexChange(models.Model):
-    """"Record ``record_pk`` of ``kind`` may look different to the index now." The row
+    """ "Record ``record_pk`` of ``kind`` may look different to the index now." The row
     says nothing about how: the follower re-reads the public record (index) or finds it
     gone (remove), so replaying a row is harmless."""
 

@@ -16,9 +16,10 @@ from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 
 from techbridge.search import follower
+from techbridge.search import weights as W
 from techbridge.search.backends import Filters, Hit, get_backend
 from techbridge.search.indexing import ensure_dictionary
-from techbridge.search.weights import FIELD_BOOSTS
+from techbridge.search.ranking import Plan, explained_terms, plan
 from techbridge.text import is_meaningful, tokenise_for_index
 
 MAX_QUERY_CHARS = 500
@@ -27,10 +28,7 @@ MAX_QUERY_TOKENS = 64
 MAX_LIMIT = 100
 
 
-def query_tokens(text: str, *, max_chars: int = MAX_QUERY_CHARS) -> list[str]:
-    """Tokens to search for, or [] when the text carries no information. Operators mean
-    nothing: quotes, colons, brackets, OR, AND and "-" are plain text (tokenised like any
-    other). Raises ValidationError for text longer than ``max_chars``."""
+def _query_stream(text: str, max_chars: int) -> list[str]:
     text = text or ""
     if len(text) > max_chars:
         raise ValidationError(
@@ -42,12 +40,43 @@ def query_tokens(text: str, *, max_chars: int = MAX_QUERY_CHARS) -> list[str]:
     ensure_dictionary()
     # Index-mode tokens on both sides: the compound and its sub-words, so a query still
     # meets a record indexed before a word entered the dictionary (and the other way).
+    return tokenise_for_index(text)
+
+
+def query_tokens(text: str, *, max_chars: int = MAX_QUERY_CHARS) -> list[str]:
+    """Tokens to search for, or [] when the text carries no information. Operators mean
+    nothing: quotes, colons, brackets, OR, AND and "-" are plain text (tokenised like any
+    other). Raises ValidationError for text longer than ``max_chars``."""
     tokens = []
-    for token in dict.fromkeys(tokenise_for_index(text)):
+    for token in dict.fromkeys(_query_stream(text, max_chars)):
         if len(token) == 1 and token.isascii():
             continue  # a lone Latin letter or digit matches everything and nothing
         tokens.append(token)
     return tokens[:MAX_QUERY_TOKENS]
+
+
+def query_plan(
+    text: str, *, max_chars: int = MAX_QUERY_CHARS, max_terms: int = MAX_QUERY_TOKENS
+) -> Plan:
+    """The weighted words and adjacent-word pairs to search for (``search.ranking``); an
+    empty plan when the text carries no information. ValidationError past ``max_chars``."""
+    stream = _query_stream(text, max_chars)
+    if not stream:
+        return Plan(tokens=[])
+    chunks = [tokenise_for_index(chunk) for chunk in (text or "").split()]
+    if len(chunks) < 2:
+        return plan([stream], backend=get_backend(), max_terms=max_terms)
+    # The user's own spaces: normalisation joins "大叶女贞 苗木" into one run (so that
+    # pre-segmented text meets unsegmented text) and the run may be cut as "大叶女贞苗木";
+    # the words as typed count too, and no pair spans a space the user typed.
+    seen = set(stream)
+    extra = [t for chunk in chunks for t in chunk if t not in seen]
+    return plan(
+        [stream, *[[t] for t in dict.fromkeys(extra)]],
+        backend=get_backend(),
+        max_terms=max_terms,
+        pair_streams=chunks,
+    )
 
 
 def region_filter(region: str) -> str:
@@ -149,7 +178,7 @@ def to_results(
                 title=record.search_title,
                 url=record_url(record),
                 score=(scores or {}).get(key, hit.score),
-                terms=hit.matched_terms,
+                terms=explained_terms(hit.matched_terms, hit.matched_terms),
                 signals=(signals or {}).get(key, [{"name": "text", "points": round(hit.score, 4)}]),
                 record=record,
             )
@@ -171,19 +200,22 @@ def search(
     their public text are in the index."""
     from techbridge.catalogue.kinds import KINDS
 
-    tokens = query_tokens(q)
+    query = query_plan(q, max_terms=W.MAX_SEARCH_TERMS)
     limit = max(1, min(int(limit or 20), MAX_LIMIT))
     kinds = tuple(k for k in kinds if k in KINDS)
     region = region_filter(region)
-    if not tokens:
+    if not query:
         return SearchPage(results=[], total=0)
     found = get_backend().search(
-        tokens,
+        query.tokens,
         filters=Filters(kinds=kinds, technical_field=technical_field or "", region_prefix=region),
         limit=limit,
-        boosts=FIELD_BOOSTS,
+        boosts=W.FIELD_BOOSTS,
         facets=facets,
+        weights=query.weights,
+        pairs=query.pairs,
+        pair_boost=W.PAIR_BOOST,
     )
     return SearchPage(
-        results=to_results(found.hits), total=found.total, facets=found.facets, tokens=tokens
+        results=to_results(found.hits), total=found.total, facets=found.facets, tokens=query.tokens
     )

@@ -25,6 +25,7 @@ from techbridge.catalogue import selectors as catalogue
 from techbridge.catalogue.kinds import RESOURCE_KINDS
 from techbridge.core.actors import Actor, actor_or_none
 from techbridge.core.exceptions import TransitionError
+from techbridge.matching.services import judgment_from_recommendation
 from techbridge.notifications.models import NotificationKind
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ def recommendation_create(
             _("This resource has already been recommended for this demand.")
         ) from exc
     audit_record(AuditEventType.CREATE, actor=actor, obj=reco)
+    judgment_from_recommendation(reco)  # a broker's recommendation is a relevance judgment
     tell(
         members_of(demand.owner_id),
         kind=NotificationKind.RECOMMENDATION,
@@ -106,6 +108,7 @@ def _answer(
     if reco.decline_reason:
         detail["reason"] = reco.decline_reason
     audit_record(AuditEventType.TRANSITION, actor=actor, obj=reco, detail=detail)
+    judgment_from_recommendation(reco)  # the enterprise's answer grades the candidate
     return reco
 
 

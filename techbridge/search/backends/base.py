@@ -9,7 +9,7 @@ with filters and field boosts, finds more-like-this, counts and lists ids for in
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,9 @@ class IndexDoc:
     keywords: Sequence[str] | str
     summary: Sequence[str] | str
     technical_field: str = ""
+    # Adjacent-token pairs of the text fields ("a~b", search.indexing.pair_tokens): matched
+    # as whole terms, never shown; "" where the document has none.
+    pairs: Sequence[str] | str = ""
     region_code: str = ""
     industry_code: str = ""
     owner_id: int = 0
@@ -57,6 +60,8 @@ class Hit:
     industry_code: str = ""
     trl: int = 0
     published_at: int = 0
+    # The indexed tokens per text field (title, keywords, summary), for re-ranking.
+    fields: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -94,13 +99,37 @@ class SearchBackend(ABC):
         limit: int = 10,
         boosts: dict[str, float] | None = None,
         facets: bool = False,
+        weights: Mapping[str, float] | None = None,
+        pairs: Sequence[str] = (),
+        pair_boost: float = 0.0,
     ) -> SearchResult:
         """OR-search ``tokens`` (already tokenised) in title, keywords and summary with
-        ``boosts`` per field; BM25 scores; hits best first with their matched terms."""
+        ``boosts`` per field and ``weights`` per token (default 1); BM25 scores. Each of
+        ``pairs`` a document holds adds ``pair_boost`` × the pair's idf whatever the
+        document's length (proximity evidence; ignored by an index without pairs). Hits
+        best first, with their matched terms and stored tokens (``Hit.fields``)."""
 
     @abstractmethod
     def document_tokens(self, kind: str, id: int) -> dict[str, list[str]] | None:
         """The indexed tokens of one document per field, or None if it is not indexed."""
+
+    def sample_documents(
+        self, limit: int, *, seed: int = 7
+    ) -> Iterator[tuple[str, int, dict[str, list[str]]]]:
+        """(kind, id, text fields) of up to ``limit`` indexed documents chosen at random (for
+        models trained on the corpus, e.g. matching.topics). Engines may override this with
+        something faster than one lookup per document."""
+        import random
+
+        from techbridge.search.indexing import all_kinds
+
+        keys = [(kind, pk) for kind in all_kinds() for pk in sorted(self.all_ids(kind))]
+        if len(keys) > limit:
+            keys = random.Random(seed).sample(keys, limit)
+        for kind, pk in keys:
+            fields = self.document_tokens(kind, pk)
+            if fields is not None:
+                yield kind, pk, fields
 
     @abstractmethod
     def doc_freq(self, token: str) -> int:

@@ -23,11 +23,12 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import math
 import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,13 @@ from techbridge.search.backends.base import Filters, Hit, IndexDoc, SearchBacken
 logger = logging.getLogger(__name__)
 
 TEXT_FIELDS = ("title", "keywords", "summary")
+PAIRS = "pairs"
+#: Version of the schema below, written into each generation (SCHEMA_FILE). A generation of
+#: an older version has no cursor as far as the follower is concerned, so every node
+#: rebuilds into the current schema by itself (ADR 0008) and answers from the old files,
+#: without what they lack, meanwhile. 2: the ``pairs`` field (issue 13).
+SCHEMA_VERSION = 2
+SCHEMA_FILE = "techbridge-schema"
 DEFAULT_BOOSTS = {"title": 3.0, "keywords": 2.0, "summary": 1.0}
 WRITER_HEAP = 64_000_000
 REBUILD_HEAP = 400_000_000
@@ -70,10 +78,12 @@ def _schema() -> tantivy.Schema:
     sb.add_unsigned_field("trl", stored=True, fast=True)
     sb.add_integer_field("published_at", stored=True, fast=True)
     sb.add_boolean_field("published", stored=True, indexed=True, fast=True)
+    # Last, so the field ids of version 1 stay valid for queries on a version-1 index.
+    sb.add_text_field(PAIRS, stored=False, tokenizer_name="whitespace", index_option="basic")
     return sb.build()
 
 
-def _document(doc: IndexDoc) -> tantivy.Document:
+def _document(doc: IndexDoc, *, pairs: bool = True) -> tantivy.Document:
     d = tantivy.Document()
     d.add_text("uid", f"{doc.kind}:{doc.id}")
     d.add_text("kind", doc.kind)
@@ -90,6 +100,9 @@ def _document(doc: IndexDoc) -> tantivy.Document:
     d.add_unsigned("trl", int(doc.trl or 0))
     d.add_integer("published_at", int(doc.published_at or 0))
     d.add_boolean("published", bool(doc.published))
+    if pairs:
+        value = doc.pairs
+        d.add_text(PAIRS, value if isinstance(value, str) else " ".join(value))
     return d
 
 
@@ -111,6 +124,7 @@ class TantivyBackend(SearchBackend):
         self._index: tantivy.Index | None = None
         self._generation = ""
         self._current_stat: tuple[int, int] | None = None
+        self._version = SCHEMA_VERSION
         self._follower_fd: int | None = None
         self._follower_pid = 0
 
@@ -133,7 +147,14 @@ class TantivyBackend(SearchBackend):
     def _new_generation(self) -> str:
         name = f"gen-{time.time_ns()}"
         (self.root / name).mkdir(parents=True)
+        (self.root / name / SCHEMA_FILE).write_text(str(SCHEMA_VERSION), encoding="ascii")
         return name
+
+    def _version_of(self, generation: str) -> int:
+        try:
+            return int((self.root / generation / SCHEMA_FILE).read_text(encoding="ascii"))
+        except (FileNotFoundError, ValueError):
+            return 1
 
     def _stat_current(self) -> tuple[int, int] | None:
         try:
@@ -159,6 +180,7 @@ class TantivyBackend(SearchBackend):
                 self._write_current(generation)
                 stat = self._stat_current()
             self._index = tantivy.Index.open(str(self.root / generation))
+            self._version = self._version_of(generation)
             self._generation = generation
             self._current_stat = stat
             return self._index
@@ -200,6 +222,8 @@ class TantivyBackend(SearchBackend):
         return self.root / f"cursor-{generation}.json"
 
     def load_cursor(self, generation: str) -> dict[str, Any] | None:
+        if self._version_of(generation) < SCHEMA_VERSION:
+            return None  # an older schema: the follower rebuilds into the current one
         try:
             data = json.loads(self._cursor_file(generation).read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
@@ -242,7 +266,7 @@ class TantivyBackend(SearchBackend):
             with self._writer(index) as writer:
                 for doc in docs:
                     writer.delete_documents_by_term("uid", f"{doc.kind}:{doc.id}")
-                    writer.add_document(_document(doc))
+                    writer.add_document(_document(doc, pairs=self._pairs()))
         return len(docs)
 
     def sync(self, docs: Iterable[IndexDoc], removals: dict[str, Iterable[int]]) -> None:
@@ -255,9 +279,13 @@ class TantivyBackend(SearchBackend):
             with self._writer(index) as writer:
                 for doc in docs:
                     writer.delete_documents_by_term("uid", f"{doc.kind}:{doc.id}")
-                    writer.add_document(_document(doc))
+                    writer.add_document(_document(doc, pairs=self._pairs()))
                 for kind, pk in gone:
                     writer.delete_documents_by_term("uid", f"{kind}:{pk}")
+
+    def _pairs(self) -> bool:
+        """Whether the open generation has the ``pairs`` field (schema version 2+)."""
+        return self._version >= 2
 
     def remove(self, kind: str, ids: Iterable[int]) -> None:
         ids = list(ids)
@@ -296,7 +324,7 @@ class TantivyBackend(SearchBackend):
                     for kind in kinds:
                         writer.delete_documents_by_term("kind", kind)
                     for doc in docs:
-                        writer.add_document(_document(doc))
+                        writer.add_document(_document(doc, pairs=self._pairs()))
                         count += 1
             return count
         # Everything: a new generation, swapped in when complete.
@@ -351,15 +379,35 @@ class TantivyBackend(SearchBackend):
             clauses.append((occur.MustNot, Q.term_query(schema, "uid", f"{kind}:{pk}")))
         return clauses
 
-    def _text_query(self, tokens: Sequence[str], boosts: dict[str, float]) -> Any:
+    def _text_query(
+        self,
+        tokens: Sequence[str],
+        boosts: dict[str, float],
+        weights: Mapping[str, float] | None,
+        pairs: Sequence[str],
+        pair_boost: float,
+        searcher: Any,
+    ) -> Any:
         Q, schema = tantivy.Query, self.schema
         should = []
         for token in dict.fromkeys(tokens):
+            weight = 1.0 if weights is None else float(weights.get(token, 1.0))
+            if weight <= 0:
+                continue
             for name in TEXT_FIELDS:
-                boost = boosts.get(name, 0.0)
+                boost = boosts.get(name, 0.0) * weight
                 if boost > 0:
                     q = Q.term_query(schema, name, token)
                     should.append((tantivy.Occur.Should, Q.boost_query(q, boost)))
+        if pairs and pair_boost > 0 and self._pairs():
+            total = max(int(searcher.num_docs), 1)
+            for pair in dict.fromkeys(pairs):
+                df = int(searcher.doc_freq(PAIRS, pair))
+                if not df:
+                    continue
+                idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
+                q = Q.const_score_query(Q.term_query(schema, PAIRS, pair), pair_boost * idf)
+                should.append((tantivy.Occur.Should, q))
         return Q.boolean_query(should)
 
     def search(
@@ -370,26 +418,31 @@ class TantivyBackend(SearchBackend):
         limit: int = 10,
         boosts: dict[str, float] | None = None,
         facets: bool = False,
+        weights: Mapping[str, float] | None = None,
+        pairs: Sequence[str] = (),
+        pair_boost: float = 0.0,
     ) -> SearchResult:
         tokens = [t for t in dict.fromkeys(tokens) if t]
         if not tokens or limit <= 0:
             return SearchResult(hits=[], total=0)
         index = self._open()
         boosts = boosts or DEFAULT_BOOSTS
-        clauses = [(tantivy.Occur.Must, self._text_query(tokens, boosts))]
+        searcher = index.searcher()
+        text = self._text_query(tokens, boosts, weights, pairs, pair_boost, searcher)
+        clauses = [(tantivy.Occur.Must, text)]
         clauses += self._filter_clauses(filters)
         query = tantivy.Query.boolean_query(clauses)
-        searcher = index.searcher()
         result = searcher.search(query, limit, count=True)
         wanted = set(tokens)
         hits = []
         for score, address in result.hits:
             values = searcher.doc(address).to_dict()
-            present = set()
+            fields = {}
+            present: set[str] = set()
             for name in TEXT_FIELDS:
-                text = _first(values, name)
-                if text:
-                    present.update(text.split(" "))
+                text_value = _first(values, name)
+                fields[name] = text_value.split(" ") if text_value else []
+                present.update(fields[name])
             hits.append(
                 Hit(
                     kind=_first(values, "kind"),
@@ -401,6 +454,7 @@ class TantivyBackend(SearchBackend):
                     industry_code=_first(values, "industry_code"),
                     trl=int(_first(values, "trl", 0)),
                     published_at=int(_first(values, "published_at", 0)),
+                    fields=fields,
                 )
             )
         out = SearchResult(hits=hits, total=_count(result))
@@ -431,6 +485,25 @@ class TantivyBackend(SearchBackend):
             return None
         values = searcher.doc(address).to_dict()
         return {name: [t for t in _first(values, name).split(" ") if t] for name in TEXT_FIELDS}
+
+    def sample_documents(
+        self, limit: int, *, seed: int = 7
+    ) -> Iterator[tuple[str, int, dict[str, list[str]]]]:
+        import random
+
+        searcher = self._open().searcher()
+        total = int(searcher.num_docs)
+        if not total:
+            return
+        addresses = [a for _, a in searcher.search(tantivy.Query.all_query(), total).hits]
+        if len(addresses) > limit:
+            addresses = random.Random(seed).sample(addresses, limit)
+        for address in addresses:
+            values = searcher.doc(address).to_dict()
+            fields = {
+                name: [t for t in _first(values, name).split(" ") if t] for name in TEXT_FIELDS
+            }
+            yield _first(values, "kind"), int(_first(values, "id", 0)), fields
 
     def doc_freq(self, token: str) -> int:
         searcher = self._open().searcher()

@@ -153,8 +153,18 @@ def test_two_web_servers_follow_the_log(cluster):
             servers[node] = (
                 f"http://127.0.0.1:{port}",
                 subprocess.Popen(
-                    [sys.executable, "-m", "techbridge.cli", "serve", "--bind",
-                     f"127.0.0.1:{port}", "--workers", "2", "--access-log", ""],
+                    [
+                        sys.executable,
+                        "-m",
+                        "techbridge.cli",
+                        "serve",
+                        "--bind",
+                        f"127.0.0.1:{port}",
+                        "--workers",
+                        "2",
+                        "--access-log",
+                        "",
+                    ],
                     env=env,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
