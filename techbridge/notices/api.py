@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from techbridge.accounts.access import deny, get_visible_or_404
-from techbridge.core.api import Pagination, StrictCharField
+from techbridge.core.api import MAX_ID, Pagination, StrictCharField, StrictQuery
 from techbridge.notices import selectors, services
 from techbridge.notices.models import Notice, NoticeKind, NoticeRecipient, RecipientVia
 from techbridge.notices.services import BODY_MAX, TITLE_MAX
@@ -103,32 +103,32 @@ class NoticeInput(serializers.Serializer):
     title = StrictCharField(max_length=TITLE_MAX)
     body = StrictCharField(max_length=BODY_MAX)
     projects = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         max_length=5000,
         help_text="project ids",
     )
     zones = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         max_length=1000,
         help_text="zone ids",
     )
     departments = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         max_length=1000,
         help_text="department (government organisation) ids",
     )
     robots = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         max_length=100,
         help_text="group robot ids",
     )
 
 
-class NoticeQuery(serializers.Serializer):
+class NoticeQuery(StrictQuery):
     box = serializers.ChoiceField(
         choices=["received", "sent"],
         required=False,

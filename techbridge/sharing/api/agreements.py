@@ -16,7 +16,14 @@ from rest_framework.views import APIView
 
 from techbridge.accounts.access import get_visible_or_404
 from techbridge.accounts.models import User
-from techbridge.core.api import Pagination, StrictBooleanField, StrictCharField
+from techbridge.core.api import (
+    MAX_ID,
+    MAX_VERSION,
+    Pagination,
+    StrictBooleanField,
+    StrictCharField,
+    StrictQuery,
+)
 from techbridge.core.api_money import AmountInputField
 from techbridge.organisations.models import Organisation
 from techbridge.sharing.models import (
@@ -76,16 +83,18 @@ class ResourceSettingsInput(serializers.Serializer):
 
 class ResourceRegisterInput(ResourceSettingsInput):
     catalogue_kind = serializers.ChoiceField(choices=["instrument", "lab", "service", "data"])
-    catalogue_id = serializers.IntegerField(min_value=1)
+    catalogue_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class ResourcePatchInput(ResourceSettingsInput):
     version = serializers.IntegerField(
-        help_text="the version the change is based on (409 if stale)"
+        min_value=1,
+        max_value=MAX_VERSION,
+        help_text="the version the change is based on (409 if stale)",
     )
 
 
-class ResourceQuery(serializers.Serializer):
+class ResourceQuery(StrictQuery):
     q = serializers.CharField(required=False, allow_blank=True, max_length=100)
     kind = serializers.ChoiceField(choices=["instrument", "lab", "service", "data"], required=False)
     mine = serializers.BooleanField(required=False)
@@ -184,7 +193,7 @@ class AgreementOutput(serializers.ModelSerializer):
 
 
 class _AgreementTerms(serializers.Serializer):
-    agency = serializers.IntegerField(min_value=1, required=False)
+    agency = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     ratio = StrictCharField(
         max_length=40, required=False, help_text="owner/staff/agency in percent, e.g. 60/25/15"
     )
@@ -192,7 +201,9 @@ class _AgreementTerms(serializers.Serializer):
     staff_share_bp = serializers.IntegerField(min_value=0, max_value=10_000, required=False)
     agency_share_bp = serializers.IntegerField(min_value=0, max_value=10_000, required=False)
     valid_until = serializers.DateField(required=False, allow_null=True)
-    staff = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+    staff = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False
+    )
     requires_approval = StrictBooleanField(required=False)
     note = StrictCharField(max_length=2000, required=False, allow_blank=True)
 
@@ -211,13 +222,16 @@ class _AgreementTerms(serializers.Serializer):
 
 class AgreementPatchInput(_AgreementTerms):
     version = serializers.IntegerField(
-        help_text="the version the change is based on (409 if stale)"
+        min_value=1,
+        max_value=MAX_VERSION,
+        help_text="the version the change is based on (409 if stale)",
     )
 
 
 class AgreementInput(_AgreementTerms):
     resource = serializers.IntegerField(
         min_value=1,
+        max_value=MAX_ID,
         required=False,
         allow_null=True,
         help_text="empty: an agreement for all the owner's resources",
@@ -342,7 +356,7 @@ class RateOutput(serializers.ModelSerializer):
 
 
 class RateInput(serializers.Serializer):
-    resource = serializers.IntegerField(min_value=1)
+    resource = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     rate_class = serializers.ChoiceField(choices=RateClass.choices)
     unit = serializers.ChoiceField(choices=RateUnit.choices)
     price = AmountInputField()
@@ -352,8 +366,8 @@ class RateInput(serializers.Serializer):
     effective_from = serializers.DateField()
 
 
-class RateQuery(serializers.Serializer):
-    resource = serializers.IntegerField(min_value=1, required=False)
+class RateQuery(StrictQuery):
+    resource = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     in_force_on = serializers.DateField(required=False)
 
 
@@ -434,7 +448,7 @@ class QualificationOutput(serializers.ModelSerializer):
 
 
 class QualificationInput(serializers.Serializer):
-    resource = serializers.IntegerField(min_value=1)
+    resource = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     username = StrictCharField(max_length=150)
     valid_from = serializers.DateField()
     valid_until = serializers.DateField()
@@ -445,8 +459,8 @@ class QualificationRevokeInput(serializers.Serializer):
     reason = StrictCharField(max_length=2000, required=False, allow_blank=True)
 
 
-class QualificationQuery(serializers.Serializer):
-    resource = serializers.IntegerField(min_value=1, required=False)
+class QualificationQuery(StrictQuery):
+    resource = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
 
 
 class QualificationListApi(APIView):

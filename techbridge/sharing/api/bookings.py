@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from techbridge.accounts.access import get_visible_or_404
 from techbridge.codes.choices import TechField
-from techbridge.core.api import Pagination, StrictCharField
+from techbridge.core.api import MAX_ID, Pagination, StrictCharField, StrictQuery
 from techbridge.sharing.models import BOOKABLE_KINDS, Booking, BookingStatus, Resource
 from techbridge.sharing.selectors import bookings as sel
 from techbridge.sharing.selectors.resources import resources_visible_to
@@ -65,7 +65,7 @@ class BookingOutput(serializers.ModelSerializer):
 
 
 class BookingInput(serializers.Serializer):
-    resource = serializers.IntegerField()
+    resource = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     starts_at = serializers.DateTimeField(
         help_text="ISO 8601 with offset, e.g. 2026-12-07T09:00:00+08:00"
     )
@@ -129,7 +129,7 @@ def _booking(request: Request, pk: int) -> Booking:
     return get_visible_or_404(visible, pk, request.user)
 
 
-class WindowQuery(serializers.Serializer):
+class WindowQuery(StrictQuery):
     start = serializers.DateField(required=False, help_text="first day (default today)")
     end = serializers.DateField(required=False, help_text="last day, inclusive (default +6 days)")
 
@@ -173,7 +173,7 @@ class AvailabilityApi(APIView):
         return Response(AvailabilityOutput(body).data)
 
 
-class QuoteQuery(serializers.Serializer):
+class QuoteQuery(StrictQuery):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
 
@@ -215,7 +215,7 @@ class QuoteApi(APIView):
         return Response(QuoteOutput(body).data)
 
 
-class BookingQuery(serializers.Serializer):
+class BookingQuery(StrictQuery):
     scope = serializers.ChoiceField(
         choices=[("mine", "mine"), ("provider", "provider")],
         required=False,
@@ -332,7 +332,7 @@ class BookingCompleteApi(_StepApi):
     step = "complete"
 
 
-class FreeQuery(serializers.Serializer):
+class FreeQuery(StrictQuery):
     field = serializers.ChoiceField(choices=TechField.choices, help_text="technical field")
     start = serializers.DateField(required=False, help_text="first day (default today)")
     days = serializers.IntegerField(required=False, min_value=1, max_value=14, default=7)

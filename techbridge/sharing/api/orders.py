@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from techbridge.accounts.access import get_visible_or_404
 from techbridge.accounts.models import User
-from techbridge.core.api import Pagination, StrictCharField
+from techbridge.core.api import MAX_ID, MAX_VERSION, Pagination, StrictCharField, StrictQuery
 from techbridge.organisations.models import Organisation
 from techbridge.sharing import pricing
 from techbridge.sharing.models import OrderKind, OrderStatus, ServiceOrder
@@ -174,23 +174,26 @@ def _detail(order: ServiceOrder, request: Request) -> dict[str, Any]:
     return OrderDetailOutput(order, context={"user": request.user}).data  # type: ignore[return-value]
 
 
-class OrderQuery(serializers.Serializer):
+class OrderQuery(StrictQuery):
     q = serializers.CharField(required=False, allow_blank=True, max_length=100)
     status = serializers.ChoiceField(choices=OrderStatus.choices, required=False)
     kind = serializers.ChoiceField(choices=OrderKind.choices, required=False)
-    resource = serializers.IntegerField(min_value=1, required=False)
+    resource = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
 
 
 class OrderCreateInput(serializers.Serializer):
-    resource = serializers.IntegerField(min_value=1)
+    resource = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in services.DIRECT_KINDS])
     service_date = serializers.DateField()
     content = StrictCharField(max_length=300, required=False, allow_blank=True)
     quantity = QuantityInputField(required=False)
     customer = serializers.IntegerField(
-        min_value=1, required=False, help_text="the resource side ordering for a customer"
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="the resource side ordering for a customer",
     )
-    customer_user = serializers.IntegerField(min_value=1, required=False)
+    customer_user = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
 
 
 class UsageInput(serializers.Serializer):
@@ -202,10 +205,12 @@ class UsageInput(serializers.Serializer):
     quantity = QuantityInputField(
         required=False, help_text="overrides what the times or samples give"
     )
-    staff = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+    staff = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False
+    )
     note = StrictCharField(max_length=2000, required=False, allow_blank=True)
     service_date = serializers.DateField(required=False, help_text="orders without a booking")
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField(min_value=1, max_value=MAX_VERSION, required=False)
 
     def service_values(self) -> dict[str, Any]:
         values = dict(self.validated_data)
@@ -221,13 +226,16 @@ class AmendInput(UsageInput):
 
 class ConfirmInput(serializers.Serializer):
     version = serializers.IntegerField(
-        required=False, help_text="the version whose price the customer saw (409 if changed)"
+        min_value=1,
+        max_value=MAX_VERSION,
+        required=False,
+        help_text="the version whose price the customer saw (409 if changed)",
     )
 
 
 class CancelInput(serializers.Serializer):
     reason = StrictCharField(max_length=2000)
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField(min_value=1, max_value=MAX_VERSION, required=False)
 
 
 class OrderListApi(APIView):

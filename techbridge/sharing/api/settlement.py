@@ -4,10 +4,13 @@ reports plus the service-record export. Money travels as exact decimal strings."
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -22,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from techbridge.accounts.access import get_visible_or_404
-from techbridge.core.api import Pagination, StrictCharField
+from techbridge.core.api import MAX_ID, Pagination, StrictCharField, StrictQuery
 from techbridge.sharing.access import is_bureau_staff, visible_orders
 from techbridge.sharing.models import ResourceKind
 from techbridge.sharing.models.settlement import (
@@ -122,8 +125,18 @@ class StatementDetailOutput(StatementOutput):
         return list(StatementLineOutput(selectors.statement_lines(obj), many=True).data)
 
 
-class StatementQuery(serializers.Serializer):
-    month = serializers.CharField(required=False, allow_blank=True, help_text="YYYY-MM")
+# A month as services.parse_month reads it: YYYY-MM from 2000 on.
+MONTH = r"^[2-9][0-9]{3}-(0[1-9]|1[0-2])$"
+
+
+class StatementQuery(StrictQuery):
+    month = serializers.RegexField(
+        MONTH,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="YYYY-MM, 2000 or later",
+    )
     party_kind = serializers.ChoiceField(
         choices=PartyKind.choices, required=False, allow_blank=True
     )
@@ -140,6 +153,8 @@ def _statement(request: Request, pk: int) -> Statement:
 
 
 class StatementListApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(parameters=[StatementQuery], responses=StatementOutput(many=True))
     def get(self, request: Request) -> Response:
         """Statements the caller may see (owner and agency members their organisation's,
@@ -221,6 +236,8 @@ class SettleOutput(serializers.Serializer):
 
 
 class RunListApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(responses=RunOutput(many=True))
     def get(self, request: Request) -> Response:
         """Bureau staff: the settled months."""
@@ -279,13 +296,17 @@ class AdjustmentOutput(serializers.ModelSerializer):
 
 
 class AdjustmentInput(serializers.Serializer):
-    order = serializers.IntegerField(help_text="id of a settled order")
+    order = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="id of a settled order"
+    )
     amount = StrictCharField(max_length=20, help_text='change of income, e.g. "-120.50"')
     voucher_amount = StrictCharField(max_length=20, required=False, default="0")
     reason = StrictCharField(max_length=300)
 
 
 class AdjustmentListApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(responses=AdjustmentOutput(many=True))
     def get(self, request: Request) -> Response:
         """Adjustments the caller may see (bureau staff all, agencies their orders')."""
@@ -316,15 +337,65 @@ class AdjustmentListApi(APIView):
 
 # --- reports -------------------------------------------------------------------------
 
-PERIOD_PARAMETERS = [
-    OpenApiParameter("from", str, description="YYYY-MM-DD or YYYY-MM (default 1 January)"),
-    OpenApiParameter("to", str, description="YYYY-MM-DD or YYYY-MM (default today)"),
-]
+_DAY_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_MONTH_RE = re.compile(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$")
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "format": "date"},
+            {"type": "string", "pattern": _MONTH_RE.pattern},
+            {"type": "string", "maxLength": 0},
+        ]
+    }
+)
+class DayOrMonthField(serializers.CharField):
+    """A day (YYYY-MM-DD) or a month (YYYY-MM) of a report period, as the schema states
+    it; empty for the default. report_selectors.parse_period then applies its rules."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.update(required=False, allow_blank=True, trim_whitespace=False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        text = super().to_internal_value(data)
+        if _MONTH_RE.match(text):
+            return text
+        if _DAY_RE.match(text):
+            try:
+                dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+            else:
+                return text
+        raise serializers.ValidationError(
+            _("Write a date as YYYY-MM-DD or a month as YYYY-MM, not “%(v)s”.") % {"v": text[:20]}
+        )
+
+
+class PeriodQuery(StrictQuery):
+    """``from`` and ``to`` of a report (a Python keyword, hence declared in get_fields).
+    Beyond their form, the period must not end before it starts and covers at most ten
+    years: a 400 names the parameter otherwise."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            "from": DayOrMonthField(
+                help_text="YYYY-MM-DD or YYYY-MM, the first day or month (default 1 January "
+                "of this year); at most ten years before the end"
+            ),
+            "to": DayOrMonthField(
+                help_text="YYYY-MM-DD or YYYY-MM, the last day or month, inclusive (default "
+                "today); not before the start"
+            ),
+        }
 
 
 def _report_period(request: Request) -> report_selectors.Period:
     if not report_selectors.may_see_reports(request.user):
         raise PermissionDenied("Members of owner or agency organisations and bureau staff only.")
+    PeriodQuery(data=request.query_params).is_valid(raise_exception=True)
     try:
         return report_selectors.parse_period(request.query_params)
     except ValidationError as exc:
@@ -357,7 +428,7 @@ class UtilisationOutput(serializers.Serializer):
 class UtilisationApi(APIView):
     @extend_schema(
         parameters=[
-            *PERIOD_PARAMETERS,
+            PeriodQuery,
             OpenApiParameter(
                 "kind", str, enum=[*ResourceKind.values, ""], description="default instrument"
             ),
@@ -399,7 +470,7 @@ class IncomeRowOutput(serializers.Serializer):
 
 
 class IncomeApi(APIView):
-    @extend_schema(parameters=PERIOD_PARAMETERS, responses=IncomeRowOutput(many=True))
+    @extend_schema(parameters=[PeriodQuery], responses=IncomeRowOutput(many=True))
     def get(self, request: Request) -> Response:
         """Issued statement totals per party for the months of the period."""
         period = _report_period(request)
@@ -434,7 +505,7 @@ class VoucherFiguresApi(APIView):
 class ServiceRecordsApi(APIView):
     @extend_schema(
         parameters=[
-            *PERIOD_PARAMETERS,
+            PeriodQuery,
             # Not "format": DRF reads that query parameter for content negotiation.
             OpenApiParameter("filetype", str, enum=["csv", "xlsx"], description="default csv"),
         ],

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from techbridge.accounts.access import get_visible_or_404
-from techbridge.core.api import Pagination, StrictCharField
+from techbridge.core.api import MAX_ID, MAX_VERSION, Pagination, StrictCharField, StrictQuery
 from techbridge.core.api_money import AmountInputField
 from techbridge.sharing.models import (
     ApplicationStatus,
@@ -42,6 +42,14 @@ class _Yuan(serializers.CharField):
 
     def to_representation(self, value: Any) -> str:
         return format(value, "f")
+
+
+def _filtered(request: Request, qs: Any, query: type[StrictQuery]) -> Any:
+    """``qs`` with the list's ``status`` filter (a 400 for an unknown status)."""
+    params = query(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    wanted = params.validated_data.get("status", "")
+    return qs.filter(status=wanted) if wanted else qs
 
 
 def _page(request: Request, view: APIView, qs: Any, serializer: type) -> Response:
@@ -113,7 +121,9 @@ class VoucherProgrammeInput(serializers.Serializer):
 class VoucherProgrammePatch(VoucherProgrammeInput):
     """Only the fields to change, and always the version edited (a stale one is 409)."""
 
-    version = serializers.IntegerField(min_value=1, help_text="the version you edited")
+    version = serializers.IntegerField(
+        min_value=1, max_value=MAX_VERSION, help_text="the version you edited"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -122,15 +132,22 @@ class VoucherProgrammePatch(VoucherProgrammeInput):
                 field.required = False
 
 
+class ProgrammeQuery(StrictQuery):
+    status = serializers.ChoiceField(
+        choices=ProgrammeStatus.choices, required=False, allow_blank=True
+    )
+
+
 class ProgrammeListApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
-        responses=VoucherProgrammeOutput(many=True), operation_id="voucher_programmes_list"
+        parameters=[ProgrammeQuery],
+        responses=VoucherProgrammeOutput(many=True),
+        operation_id="voucher_programmes_list",
     )
     def get(self, request: Request) -> Response:
-        qs = sel.programmes_visible_to(request.user)
-        wanted = request.query_params.get("status", "")
-        if wanted in ProgrammeStatus.values:
-            qs = qs.filter(status=wanted)
+        qs = _filtered(request, sel.programmes_visible_to(request.user), ProgrammeQuery)
         return _page(request, self, qs, VoucherProgrammeOutput)
 
     @extend_schema(
@@ -228,7 +245,7 @@ class VoucherApplicationOutput(serializers.ModelSerializer):
 
 
 class VoucherApplicationInput(serializers.Serializer):
-    programme = serializers.IntegerField()
+    programme = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     amount_requested = AmountInputField()
     purpose = StrictCharField(max_length=2000, required=False, allow_blank=True)
 
@@ -242,15 +259,22 @@ class VoucherReasonInput(serializers.Serializer):
     reason = StrictCharField(max_length=2000)
 
 
+class ApplicationQuery(StrictQuery):
+    status = serializers.ChoiceField(
+        choices=ApplicationStatus.choices, required=False, allow_blank=True
+    )
+
+
 class ApplicationListApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
-        responses=VoucherApplicationOutput(many=True), operation_id="voucher_applications_list"
+        parameters=[ApplicationQuery],
+        responses=VoucherApplicationOutput(many=True),
+        operation_id="voucher_applications_list",
     )
     def get(self, request: Request) -> Response:
-        qs = sel.applications_visible_to(request.user)
-        wanted = request.query_params.get("status", "")
-        if wanted in ApplicationStatus.values:
-            qs = qs.filter(status=wanted)
+        qs = _filtered(request, sel.applications_visible_to(request.user), ApplicationQuery)
         return _page(request, self, qs, VoucherApplicationOutput)
 
     @extend_schema(
@@ -334,6 +358,8 @@ class VoucherOutput(serializers.ModelSerializer):
 
 
 class VoucherListApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(responses=VoucherOutput(many=True), operation_id="vouchers_list")
     def get(self, request: Request) -> Response:
         qs = sel.vouchers_visible_to(request.user).order_by("-issued_at", "-id")
@@ -372,6 +398,8 @@ class VoucherRedemptionOutput(serializers.ModelSerializer):
 
 
 class ClaimableRedemptionsApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
         responses=VoucherRedemptionOutput(many=True),
         description="Voucher payments of confirmed orders the caller's organisation "
@@ -425,7 +453,7 @@ class VoucherClaimOutput(serializers.ModelSerializer):
 
 class VoucherClaimInput(serializers.Serializer):
     redemptions = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500
     )
     invoice_number = StrictCharField(max_length=40)
 
@@ -442,13 +470,20 @@ def _claims(request: Request) -> Any:
     return sel.claims_visible_to(request.user).prefetch_related("lines__redemption__order")
 
 
+class ClaimQuery(StrictQuery):
+    status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False, allow_blank=True)
+
+
 class ClaimListApi(APIView):
-    @extend_schema(responses=VoucherClaimOutput(many=True), operation_id="voucher_claims_list")
+    pagination_class = Pagination
+
+    @extend_schema(
+        parameters=[ClaimQuery],
+        responses=VoucherClaimOutput(many=True),
+        operation_id="voucher_claims_list",
+    )
     def get(self, request: Request) -> Response:
-        qs = _claims(request)
-        wanted = request.query_params.get("status", "")
-        if wanted in ClaimStatus.values:
-            qs = qs.filter(status=wanted)
+        qs = _filtered(request, _claims(request), ClaimQuery)
         return _page(request, self, qs, VoucherClaimOutput)
 
     @extend_schema(
