@@ -9,6 +9,7 @@ from techbridge.sharing.models.bookings import (
     CalendarFeed,
     Closure,
     OpeningHours,
+    WeeklySchedule,
 )
 from techbridge.sharing.models.orders import (
     BOOKING_KINDS,
@@ -118,4 +119,5 @@ __all__ = [
     "VoucherEventKind",
     "VoucherProgramme",
     "VoucherStatus",
+    "WeeklySchedule",
 ]

@@ -41,6 +41,29 @@ class OpeningHours(models.Model):
         return f"{self.resource} {self.weekday} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
+class WeeklySchedule(models.Model):
+    """A resource's opening hours as one text, "weekday opens closes" per period joined with
+    commas ("0 09:00:00 12:00:00,0 13:00:00 17:00:00,…", weekday then opening time): what
+    the free-instrument search reads in one join instead of a subquery per resource.
+
+    Written only by the database: triggers on OpeningHours (migration 0003) keep it equal
+    to the rows, however they are written (services, bulk loads, the admin); no code saves
+    it, so no stale copy in memory can overwrite it. No row: the resource has never had
+    opening hours."""
+
+    resource = models.OneToOneField(
+        Resource, on_delete=models.CASCADE, primary_key=True, related_name="weekly_schedule"
+    )
+    hours = models.TextField(_("opening hours (text)"), blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("weekly schedule")
+        verbose_name_plural = _("weekly schedules")
+
+    def __str__(self) -> str:
+        return f"{self.resource_id}: {self.hours}"
+
+
 class Closure(models.Model):
     """维护停机 / 闭馆: a period the resource cannot be booked."""
 

@@ -19,7 +19,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from techbridge.sharing.models import BOOKABLE_KINDS, Booking, Closure, OpeningHours, Resource
+from techbridge.sharing.models import BOOKABLE_KINDS, Booking, Closure, Resource
 from techbridge.sharing.selectors.bookings_time import (
     HOLDING,
     LONGEST_BOOKING,
@@ -129,9 +129,9 @@ def free_resources(
     ``min_free_minutes`` in [start, end) (from now on), most free time first.
 
     Two queries whatever the number of resources: a row per resource of the field with its
-    opening hours and its holding bookings in the window (in epoch minutes), each gathered
-    into one text by a correlated subquery on an index — the rows, not the database, are
-    what costs the time — and one for the (few) closures. Weekly schedules repeat, so each
+    opening hours (the text the database keeps in WeeklySchedule, one join) and its holding
+    bookings in the window (in epoch minutes, gathered into one text by a correlated
+    subquery on an index), and one for the (few) closures. Weekly schedules repeat, so each
     distinct one is laid over the window once; the interval arithmetic runs on integers."""
     now = now or timezone.now()
     low, high = max(to_minutes(start), ceil_minutes(now)), to_minutes(end)
@@ -166,10 +166,9 @@ def free_resources(
         Resource.objects.filter(**conditions)
         .order_by()
         .annotate(
-            hours=_joined(OpeningHours.objects.all(), "weekday", "opens", "closes"),
             held=_joined(held, *times),
         )
-        .values_list("pk", "name", "owner__name", "region_code", "hours", "held")
+        .values_list("pk", "name", "owner__name", "region_code", "weekly_schedule__hours", "held")
     )
     cache: dict[str, _Schedule] = {}
     found: list[tuple[int, int, int, int]] = []  # free, longest, first free, resource
