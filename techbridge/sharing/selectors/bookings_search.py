@@ -171,18 +171,28 @@ def free_resources(
         .values_list("pk", "name", "owner__name", "region_code", "weekly_schedule__hours", "held")
     )
     cache: dict[str, _Schedule] = {}
-    found: list[tuple[int, int, int, int]] = []  # free, longest, first free, resource
-    names: dict[int, tuple[str, str, str]] = {}
+    # (−free minutes, resource, longest, first free, name, owner, region): sorted as plain
+    # tuples, most free time first, then by id.
+    found: list[tuple[int, int, int, int, str, str, str]] = []
     for rid, name, owner_name, region, hours, held_text in rows:
         if not hours:
             continue
         schedule = cache.get(hours)
         if schedule is None:  # a few distinct weekly schedules serve most resources
             schedule = cache[hours] = _schedule(hours, first, last, low, high)
-        names[rid] = (name, owner_name, region)
         if not held_text and rid not in closures:
             if schedule.longest >= min_free_minutes:
-                found.append((schedule.total, schedule.longest, schedule.first, rid))
+                found.append(
+                    (
+                        -schedule.total,
+                        rid,
+                        schedule.longest,
+                        schedule.first,
+                        name,
+                        owner_name,
+                        region,
+                    )
+                )
             continue
         taken = closures.get(rid, [])
         if held_text:
@@ -191,24 +201,24 @@ def free_resources(
         taken.sort()
         # subtract() copes with overlapping holes (a closure over bookings) sorted by start.
         free = subtract(schedule.spans, taken)
-        total = longest = 0
-        for s, e in free:
-            total += e - s
-            longest = max(longest, e - s)
+        if not free:
+            continue
+        lengths = [e - s for s, e in free]
+        longest = max(lengths)
         if longest >= min_free_minutes:
-            found.append((total, longest, free[0][0], rid))
-    found.sort(key=lambda f: (-f[0], f[3]))
+            found.append((-sum(lengths), rid, longest, free[0][0], name, owner_name, region))
+    found.sort()
     if limit:
         found = found[:limit]
     return [
         FreeResource(
             resource_id=rid,
-            name=names[rid][0],
-            owner_name=names[rid][1],
-            region_code=names[rid][2],
-            free_minutes=free_minutes,
+            name=name,
+            owner_name=owner_name,
+            region_code=region,
+            free_minutes=-negative_free,
             longest_free_minutes=longest,
             first_free_minute=first_free,
         )
-        for free_minutes, longest, first_free, rid in found
+        for negative_free, rid, longest, first_free, name, owner_name, region in found
     ]
