@@ -139,6 +139,9 @@ def setup_django(workdir: Path) -> None:
     os.environ.setdefault("SEARCH_INDEX_DIR", str(workdir / "index"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "techbridge.settings")
     os.environ["LOG_LEVEL"] = "WARNING"
+    # No background follower in this process either: the benchmark builds its indexes
+    # itself, and a follower would try to write them too ("Failed to acquire index lock").
+    os.environ["SEARCH_INDEX_ASYNC"] = "0"
     import django
 
     django.setup()
