@@ -12,6 +12,7 @@ from techbridge.accounts.access import role_required
 from techbridge.accounts.roles import Role
 from techbridge.audit.models import AuditEventType, AuditResult
 from techbridge.audit.selectors import audit_events
+from techbridge.audit.templatetags.audit_tags import object_types
 
 
 def _date(value: str) -> date | None:
@@ -44,5 +45,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "date_to": g.get("to", ""),
             "events": AuditEventType.choices,
             "results": AuditResult.choices,
+            "object_types": object_types(),
         },
     )

@@ -22,6 +22,7 @@ from techbridge.contracts.forms import AttachmentForm, CertifyForm, ContractForm
 from techbridge.contracts.models import ContractAttachment, ContractStatus, TechnologyContract
 from techbridge.core.exceptions import ConflictError, TransitionError
 from techbridge.core.forms import form_values, report_error, submit_form
+from techbridge.core.history import lines as history_lines
 
 OBJECT_TYPE = "contracts.technologycontract"
 
@@ -73,6 +74,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "contract": contract,
             "events": contract.events.select_related("actor"),
+            "history": history_lines(type(contract), contract.events.select_related("actor")),
             "attachments": contract.attachments.all(),
             "flags": selectors.contract_flags(contract) if can_certify else [],
             "can_edit": selectors.can_edit(user, contract),
@@ -222,4 +224,3 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
     except ContractAttachment.DoesNotExist:
         deny(request.user, object_type="contracts.contractattachment", object_id=attachment_id)
     return attachment.download()
-

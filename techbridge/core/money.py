@@ -118,10 +118,7 @@ def _normalise(text: str) -> str:
     if "," in value:
         if not _GROUPED_RE.match(value):
             raise ValidationError(
-                _(
-                    "Thousands separators must group three digits, as in 1,500,000: "
-                    "%(value)s"
-                ),
+                _("Thousands separators must group three digits, as in 1,500,000: %(value)s"),
                 code="amount_separator",
                 params={"value": written[:40]},
             )
@@ -226,6 +223,14 @@ class MoneyField(models.BigIntegerField):
         return to_fen(quantized)
 
     def formfield(self, **kwargs: Any) -> Any:
+        from django.utils.text import capfirst
+
         from techbridge.core.forms import AmountFormField
 
-        return AmountFormField(**{"required": not self.blank, **kwargs})
+        # As Field.formfield would: the model's (translated) name and help are the label.
+        defaults = {
+            "required": not self.blank,
+            "label": capfirst(self.verbose_name),
+            "help_text": self.help_text,
+        }
+        return AmountFormField(**{**defaults, **kwargs})

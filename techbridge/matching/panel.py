@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from techbridge.matching import selectors
 from techbridge.search.highlight import highlight
 
 SIGNAL_LABELS = {
-    "text": "文本相关度",
-    "same_field": "同一技术领域",
-    "same_industry": "同一行业",
-    "trl_fit": "技术成熟度",
-    "partner_region": "合作地区",
-    "recency": "新近发布",
-    "topical": "主题相近",
+    "text": _("Text relevance"),
+    "same_field": _("Same technical field"),
+    "same_industry": _("Same industry"),
+    "trl_fit": _("Technology readiness fits"),
+    "partner_region": _("Partner region"),
+    "recency": _("Recently published"),
+    "topical": _("Close in topic"),
 }
 
 
@@ -36,7 +38,7 @@ def panel_context(record: Any, *, limit: int = 8) -> dict[str, Any]:
                 "title": highlight(result.title, result.terms),
                 "signals": [
                     {
-                        "label": SIGNAL_LABELS.get(s["name"], s["name"]),
+                        "label": str(SIGNAL_LABELS.get(s["name"], s["name"])),
                         "points": s["points"],
                         "name": s["name"],
                     }

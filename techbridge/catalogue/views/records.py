@@ -25,6 +25,7 @@ from techbridge.catalogue.forms import (
     ReturnForm,
     record_form_class,
 )
+from techbridge.catalogue.history import history_lines
 from techbridge.catalogue.importers import export_rows
 from techbridge.catalogue.kinds import KINDS
 from techbridge.catalogue.models import Demand, Expert, Status
@@ -93,7 +94,9 @@ def record_detail(request: HttpRequest, kind: str, pk: int, revealed: bool = Fal
         "record": record,
         "facts": facts(user, record, revealed=revealed),
         "texts": body_text(user, record),
-        "history": selectors.record_history(record) if user.is_authenticated else [],
+        "history": history_lines(record, selectors.record_history(record))
+        if user.is_authenticated
+        else [],
         "can_edit": selectors.can_edit(user, record),
         "can_review": selectors.is_reviewer(user)
         and record.status == Status.SUBMITTED
@@ -145,7 +148,6 @@ def record_create(request: HttpRequest, kind: str) -> HttpResponse:
         {"form": form, "kind": kind, "title": _kind_label(kind), "creating": True},
         status=done.status,
     )
-
 
 
 @login_required

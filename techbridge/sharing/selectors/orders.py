@@ -219,6 +219,16 @@ def staff_choices(order: ServiceOrder) -> QuerySet[Any]:
 CUSTOMER_ROLES = frozenset({Role.ENTERPRISE_MEMBER, Role.INSTITUTION_MEMBER})
 
 
+def can_order(user: Any) -> bool:
+    """Members of enterprises and institutions order services (pages offer the button)."""
+    return is_active_user(user) and user.role in CUSTOMER_ROLES
+
+
+def can_import_usage(user: Any) -> bool:
+    """Service staff named on an agreement import usage records."""
+    return is_active_user(user) and AgreementStaff.objects.filter(user=user).exists()
+
+
 def is_customer_member(user: Any, order: ServiceOrder) -> bool:
     return (
         is_active_user(user)

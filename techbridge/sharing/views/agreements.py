@@ -36,6 +36,7 @@ from techbridge.sharing.forms.agreements import (
 )
 from techbridge.sharing.models import Qualification, Resource, ResourceKind, SharingAgreement
 from techbridge.sharing.selectors import resources as selectors
+from techbridge.sharing.selectors.orders import can_order
 from techbridge.sharing.services import agreements as services
 from techbridge.sharing.views import transfer
 
@@ -146,6 +147,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "end_form": EndForm(initial={"last_day": today}),
             "reason_form": ReasonForm(),
+            "can_order": can_order(user),
         },
     )
 

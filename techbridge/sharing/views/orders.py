@@ -19,12 +19,11 @@ from django.views.decorators.http import require_POST
 
 from techbridge.accounts.access import deny, get_visible_or_404
 from techbridge.accounts.roles import Role
-from techbridge.core.actors import is_active_user
 from techbridge.core.forms import SERVICE_ERRORS, report_error, submit_form
 from techbridge.sharing import importers
 from techbridge.sharing.forms.agreements import ImportForm
 from techbridge.sharing.forms.orders import CancelForm, OrderForm, UsageForm, VoucherForm
-from techbridge.sharing.models import AgreementStaff, OrderKind, OrderStatus, ServiceOrder
+from techbridge.sharing.models import OrderKind, OrderStatus, ServiceOrder
 from techbridge.sharing.selectors import orders as selectors
 from techbridge.sharing.selectors.resources import resources_visible_to
 from techbridge.sharing.services import orders as services
@@ -61,16 +60,16 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "statuses": OrderStatus.choices,
             "kinds": OrderKind.choices,
-            "can_order": is_active_user(request.user)
-            and request.user.role in selectors.CUSTOMER_ROLES,
+            "can_order": selectors.can_order(request.user),
+            "can_import_usage": selectors.can_import_usage(request.user),
         },
     )
 
 
 @login_required
 def order_create(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not (is_active_user(user) and user.role in selectors.CUSTOMER_ROLES):
+    user: Any = request.user
+    if not selectors.can_order(user):
         raise PermissionDenied
     resources = resources_visible_to(user).filter(active=True).order_by("name")
     for_customers = user.role == Role.INSTITUTION_MEMBER
@@ -289,10 +288,7 @@ def orders_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def usage_import(request: HttpRequest) -> HttpResponse:
-    if (
-        not is_active_user(request.user)
-        or not AgreementStaff.objects.filter(user=request.user).exists()
-    ):
+    if not selectors.can_import_usage(request.user):
         raise PermissionDenied
     return transfer.import_page(
         request,

@@ -242,4 +242,7 @@ class RoutingRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.category or '*'} / {self.zone_id or '*'} → {self.department_id}"
+        # Names, not codes: the audit trail and the admin show this.
+        category = self.get_category_display() if self.category else _("every category")
+        zone = self.zone.name if self.zone_id else _("every zone")  # type: ignore[union-attr]
+        return f"{category} / {zone} → {self.department}"

@@ -393,7 +393,7 @@ def _process(
             AuditEventType.TRANSITION,
             actor=None,
             object_type=ProblemReport._meta.label_lower,
-            object_repr=f"escalation run {run}",
+            object_repr=_("Escalation run %(run)s") % {"run": run[:8]},
             detail={"action": "escalate", "run": run, "reports": escalated, "steps": len(events)},
         )
     _notify_groups(groups, recipients)

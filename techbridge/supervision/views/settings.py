@@ -246,10 +246,10 @@ def clients(request: HttpRequest) -> HttpResponse:
             request,
             "supervision/issued.html",
             {
-                "what": _("api_key for %(name)s") % {"name": client.name},
+                "what": _("API key for %(name)s") % {"name": client.name},
                 "secret": key,
                 "help": _(
-                    "Give this api_key to the client system's operator. It is shown only "
+                    "Give this API key to the client system's operator. It is shown only "
                     "now; revoke it and issue a new one if it is lost."
                 ),
                 "back": reverse("supervision:clients"),

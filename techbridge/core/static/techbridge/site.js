@@ -20,3 +20,15 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+// The menu on a phone: collapsed behind one button (the page marks itself "js" so that
+// without JavaScript the menu simply stays open).
+document.documentElement.classList.add("js");
+document.addEventListener("click", function (event) {
+  var toggle = event.target.closest && event.target.closest("[data-menu-toggle]");
+  if (!toggle) {
+    return;
+  }
+  var bar = toggle.closest(".topbar");
+  var open = bar.classList.toggle("open");
+  toggle.setAttribute("aria-expanded", open ? "true" : "false");
+});
