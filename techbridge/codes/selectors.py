@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from techbridge.codes import holidays
 from techbridge.codes.choices import CODE_LISTS, LISTS_EDITION, CalendarDayKind
@@ -109,6 +111,123 @@ def region_label(code: str) -> str:
     """Full name from the province down ("贵州省 贵阳市"), or the code itself if unknown."""
     chain = region_chain(code)
     return " ".join(r.name for r in chain) if chain else code
+
+
+#: What people leave off a division's name: "北京" for 北京市, "花溪" for 花溪区.
+_REGION_SUFFIXES = (
+    "特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县",
+    "地区", "新区", "林区", "盟", "省", "市", "区", "县", "旗",
+)  # fmt: skip
+
+
+def _bare(name: str) -> str:
+    for suffix in _REGION_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def find_regions(text: str) -> list[Region]:
+    """The current divisions a person means by ``text``: a code ("520115"), a name with or
+    without its suffix ("北京", "北京市", "花溪区"), or a chain ("贵阳 花溪", "贵州省贵阳市").
+    More than one answer means the text is ambiguous ("朝阳": a city in Liaoning and a
+    district of Beijing and of Changchun); none, that nothing is called so. A division
+    wins over the ones inside it that share its name (吉林省 over 吉林市)."""
+    text = "".join(str(text or "").split()) if not str(text or "").strip().isdigit() else text
+    text = str(text).strip()
+    if not text:
+        return []
+    index = _region_index(REGION_EDITION)
+    if text.isdigit():
+        region = index.preferred.get(text)
+        return [region] if region is not None and not region.revoked else []
+    current = [r for r in index.preferred.values() if not r.revoked]
+
+    def chain_text(region: Region) -> str:
+        names = []
+        node: Region | None = region
+        while node is not None:
+            names.append(node.name)
+            node = index.by_pk.get(node.parent_id) if node.parent_id else None
+        return "".join(reversed(names))
+
+    exact = [r for r in current if r.name == text or _bare(r.name) == text]
+    if not exact:
+        # A chain: the last division's name ends the text, its ancestors' names come first.
+        exact = [
+            r
+            for r in current
+            if text.endswith((r.name, _bare(r.name)))
+            and _chain_matches(text, chain_text(r), r.name)
+        ]
+    if len(exact) > 1:
+        # 吉林省 contains 吉林市: the wider one answers (a filter by it includes the other).
+        codes = {r.code for r in exact}
+        exact = [r for r in exact if not any(a.code in codes for a in _ancestors(index, r))]
+    return sorted(exact, key=lambda r: r.code)
+
+
+def _ancestors(index: _RegionIndex, region: Region) -> list[Region]:
+    found = []
+    node = index.by_pk.get(region.parent_id) if region.parent_id else None
+    while node is not None:
+        found.append(node)
+        node = index.by_pk.get(node.parent_id) if node.parent_id else None
+    return found
+
+
+def _chain_matches(text: str, chain: str, own: str) -> bool:
+    """Whether every character run of ``text`` before the division's own name appears, in
+    order, in the names of its ancestors (suffixes may be left off)."""
+    head = text[: -len(own)] if text.endswith(own) else text[: -len(_bare(own))]
+    if not head:
+        return False
+    position = 0
+    ancestors = chain[: -len(own)]
+    for ch in head:
+        found = ancestors.find(ch, position)
+        if found < 0:
+            return False
+        position = found + 1
+    return True
+
+
+def resolve_region(text: str) -> str:
+    """The code of the one division ``text`` names (see :func:`find_regions`); "" for an
+    empty text. ValidationError, naming the value and what would be accepted, when no
+    division or more than one is called so."""
+    text = str(text or "").strip()
+    if not text:
+        return ""
+    found = find_regions(text)
+    if len(found) == 1:
+        return found[0].code
+    if not found:
+        raise ValidationError(
+            _(
+                "No region is called “%(value)s”. Write a name such as 北京, 贵阳市 or 花溪区, "
+                "or a six-digit code such as 520100."
+            )
+            % {"value": text}
+        )
+    named = "、".join(f"{region_label(r.code)}（{r.code}）" for r in found[:6])
+    raise ValidationError(
+        _(
+            "“%(value)s” names several regions: %(choices)s. "
+            "Add the province or city, e.g. %(example)s."
+        )
+        % {"value": text, "choices": named, "example": region_label(found[0].code).replace(" ", "")}
+    )
+
+
+def region_query(text: str) -> tuple[str, str]:
+    """A filter's region as people type it: (code, "") when it names one division,
+    ("", message) when it names none or several — the page says so rather than ignoring it
+    and showing everything."""
+    try:
+        return resolve_region(text), ""
+    except ValidationError as error:
+        return "", " ".join(error.messages)
 
 
 def is_valid_region(code: str, *, allow_revoked: bool = True) -> bool:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from techbridge.accounts.access import deny, get_visible_or_404
+from techbridge.codes.selectors import region_query
 from techbridge.core.forms import form_values, submit_form
 from techbridge.core.masking import mask_field
 from techbridge.organisations import selectors, services
@@ -20,19 +21,21 @@ from techbridge.organisations.models import OrganisationKind
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
+    region, region_error = region_query(request.GET.get("region", "")[:40])
     qs = selectors.organisation_list(
         user=request.user,
         q=request.GET.get("q", "")[:100],
         kind=request.GET.get("kind", ""),
-        region=request.GET.get("region", "")[:6],
+        region=region,
     )
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = Paginator(qs.none() if region_error else qs, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "organisations/list.html",
         {
             "page": page,
             "kinds": OrganisationKind.choices,
+            "region_error": region_error,
             "can_create": selectors.can_manage_organisations(request.user),
         },
     )

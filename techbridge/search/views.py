@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from techbridge.codes.choices import TechField
+from techbridge.codes.selectors import region_query
 from techbridge.search import selectors
 from techbridge.search.highlight import highlight, snippet
 
@@ -34,16 +35,18 @@ def search_page(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     kind = request.GET.get("kind", "")
     field = request.GET.get("field", "")
-    region = request.GET.get("region", "")[:12]
-    error = ""
-    status = 200
+    region = request.GET.get("region", "")[:40]
+    region_code, error = region_query(region)
+    status = 400 if error else 200
     page = None
     try:
+        if error:
+            raise ValidationError(error)
         page = selectors.search(
             q=q,
             kinds=[kind] if kind else [],
             technical_field=field if field in TechField.values else "",
-            region=region,
+            region=region_code,
             limit=50,
             facets=True,
         )

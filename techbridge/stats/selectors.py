@@ -143,7 +143,9 @@ def parse_region(text: str) -> str:
     text = (text or "").strip()
     if not text:
         return ""
-    if len(text) != 6 or not text.isdigit() or not codes.is_valid_region(text):
+    if not text.isdigit():  # a name, as people write it ("北京", "贵阳市")
+        return codes.resolve_region(text[:40])
+    if len(text) != 6 or not codes.is_valid_region(text):
         raise ValidationError(_("Unknown region code %(code)s (GB/T 2260).") % {"code": text[:10]})
     return text
 

@@ -64,13 +64,11 @@ def facts(user: Any, record: CatalogueRecord, *, revealed: bool = False) -> list
         if name == "region_code":
             from techbridge.codes.selectors import region_label
 
-            label = region_label(text)
-            text = f"{label} ({text})" if label and label != text else text
+            text = _with_code(region_label(text), text)
         if name == "industry_code":
             from techbridge.codes.selectors import industry_label
 
-            label = industry_label(text)
-            text = f"{label} ({text})" if label and label != text else text
+            text = _with_code(industry_label(text), text)
         rows.append((_label(record, name), text))
     return rows
 
@@ -104,3 +102,12 @@ def expert_contact(user: Any, expert: Expert, *, revealed: bool) -> dict[str, st
         "phone": mask_phone(expert.phone) if expert.phone else "",
         "email": mask_email(expert.email) if expert.email else "",
     }
+
+
+def _with_code(label: str, code: str) -> str:
+    """A code by its name, the code in the tooltip (staff quote it); unknown: the code."""
+    from django.utils.html import format_html
+
+    if not label or label == code:
+        return code
+    return format_html('<span title="{}">{}</span>', code, label)

@@ -31,6 +31,7 @@ from techbridge.catalogue.kinds import KINDS
 from techbridge.catalogue.models import Demand, Expert, Status
 from techbridge.catalogue.views.display import body_text, expert_contact, facts
 from techbridge.codes.choices import TRL, TechField
+from techbridge.codes.selectors import region_query
 from techbridge.core.exceptions import ConflictError, TransitionError
 from techbridge.core.forms import (
     INVALID_STATUS,
@@ -50,7 +51,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
     return {
         "q": get.get("q", "")[:100].strip(),
         "field": get.get("field", "") if get.get("field", "") in TechField.values else "",
-        "region": get.get("region", "")[:6],
+        "region": region_query(get.get("region", "")[:40])[0],
         "trl": get.get("trl", "")[:1],
         "status": get.get("status", "") if get.get("status", "") in Status.values else "",
         "owner": get.get("org", "")[:12],
@@ -60,8 +61,9 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 
 def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     user: Any = request.user
+    region_error = region_query(request.GET.get("region", "")[:40])[1]
     qs = selectors.record_list(kind, user=request.user, **_filters(request))
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = Paginator(qs.none() if region_error else qs, 25).get_page(request.GET.get("page"))
     can_create = bool(user.is_authenticated and (user.is_member or selectors.is_bureau_staff(user)))
     return render(
         request,
@@ -71,6 +73,7 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
             "title": _kind_label(kind),
             "page": page,
             "fields": TechField.choices,
+            "region_error": region_error,
             "trls": TRL.choices,
             "statuses": Status.choices,
             "sees_all_statuses": request.user.is_authenticated,

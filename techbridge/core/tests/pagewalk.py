@@ -9,6 +9,7 @@ route, so a list of 200 records costs one detail page, not 200). Each page is re
   names), ``{…}`` dict syntax, model labels such as ``accounts.user 10``, and, on a Chinese
   page, a choice value (``draft``, ``achievement`` …) — collected from the models, so a new
   choice is checked without editing this file;
+- a region code (GB/T 2260, e.g. 520115) instead of the region's name;
 - on a Chinese page, an English phrase (two or more English words) — an untranslated message.
 
 Text inside ``<code>``, ``<kbd>``, ``<pre>``, ``[translate=no]`` or ``.code`` is exempt: that is
@@ -111,6 +112,15 @@ def choice_values() -> frozenset[str]:
     return frozenset(values)
 
 
+def _region_codes() -> frozenset[str]:
+    from techbridge.codes.selectors import region_codes
+
+    return region_codes()
+
+
+REGION_LIKE = re.compile(r"(?<![0-9A-Za-z.,])\d{6}(?![0-9A-Za-z.,])")
+
+
 @dataclass
 class Finding:
     role: str
@@ -130,6 +140,9 @@ class Walk:
     visited: dict[str, set[str]] = field(default_factory=dict)  # role → routes
     choices: frozenset[str] = field(default_factory=choice_values)
     errors: dict[int, list[str]] = field(default_factory=dict)  # page → its errors
+    regions: frozenset[str] = field(default_factory=lambda: _region_codes())
+    #: Screenshots cost a tenth of a second each: kept of the Chinese pages (CI artefacts).
+    screenshot_languages: tuple[str, ...] = ("zh-CN",)
 
     def route(self, url: str) -> str | None:
         """The route name of a same-site page worth a visit, or None."""
@@ -156,6 +169,11 @@ class Walk:
             if BRACES.search(text):
                 problems.append("dict syntax")
             problems += [f"model label {m!r}" for m in MODEL_LABEL.findall(text)]
+            problems += [
+                f"region code {m!r} instead of its name"
+                for m in REGION_LIKE.findall(text)
+                if m in self.regions
+            ]
             if language == "zh-CN":
                 problems += [
                     f"choice value {w!r}"
@@ -225,6 +243,8 @@ class Walk:
                         role, language, url, f"{scroll} px wide at a {inner} px window: {culprits}"
                     )
                 )
+            if language not in self.screenshot_languages:
+                continue
             self.shots.mkdir(parents=True, exist_ok=True)
             page.screenshot(
                 path=str(self.shots / f"{role}-{language}-{width}-{slug}.png"), full_page=False

@@ -50,7 +50,8 @@ class ContactLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.prefix}…"
+        # The audit trail names the link by its project (no contact's name: personal data).
+        return _("Personal link of %(project)s") % {"project": self.project}
 
     @property
     def is_live(self) -> bool:
