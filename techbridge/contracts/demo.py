@@ -80,14 +80,16 @@ def _history(today: dt.date) -> list[dict[str, Any]]:
                 "name": f"示范技术合同 {i + 1:04d}",
                 "contract_type": kind,
                 "seller_organisation_id": seller.pk if seller else None,
-                "seller_name": seller.name if seller else f"{seller_region}技术单位{i % 17}",
+                "seller_name": (
+                    seller.name if seller else f"{_place(seller_region)}技术单位{i % 17}"
+                ),
                 "seller_country": "156",
                 "seller_region": seller_region,
                 "seller_type": seller.legal_person_type
                 if seller
                 else rng.choice(["021", "022", "150"]),
                 "buyer_organisation_id": buyer.pk if buyer else None,
-                "buyer_name": buyer.name if buyer else f"{buyer_region}企业{i % 23}",
+                "buyer_name": buyer.name if buyer else f"{_place(buyer_region)}企业{i % 23}",
                 "buyer_country": "156",
                 "buyer_region": buyer_region,
                 "buyer_type": buyer.legal_person_type
@@ -162,3 +164,11 @@ def load(out: TextIO) -> None:
         outcome = importer.apply(rows, dry_run=False)
         _queue(out)
     out.write(f"contracts: {outcome.created} registered demo contracts added\n")
+
+
+def _place(code: str) -> str:
+    """A demo party's place as people name it ("朝阳区"), not its region code."""
+    from techbridge.codes.selectors import region_chain
+
+    chain = region_chain(code)
+    return "".join(r.name for r in chain[-2:]) if chain else "某地"

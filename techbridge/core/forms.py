@@ -35,7 +35,10 @@ class AmountFormField(forms.CharField):
         # parse_amount bounds the text itself.
         kwargs.pop("max_length", None)
         kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": "40"})
+            "widget",
+            forms.TextInput(
+                attrs={"inputmode": "decimal", "maxlength": "40", "data-amount-preview": ""}
+            ),
         )
         super().__init__(**kwargs)
         self.allow_zero = allow_zero

@@ -189,6 +189,25 @@ def format_yuan(amount: Decimal | None) -> str:
     return f"{amount:,.2f}"
 
 
+def format_yuan_words(amount: Decimal) -> str:
+    """How people read an amount: "150.00万元" from 10,000 yuan up, "8,000.00 元" below,
+    "1.50亿元" from 100 million, exact to the fen ("150.0001万元"); in English the plain
+    "1,500,000.00 yuan"."""
+    from django.utils.translation import get_language
+    from django.utils.translation import gettext as _
+
+    chinese = (get_language() or "zh").startswith("zh")  # 万 and 亿 are Chinese units
+    if chinese and abs(amount) >= Decimal(100_000_000):
+        value, unit = amount / Decimal(100_000_000), "亿元"
+    elif chinese and abs(amount) >= Decimal(10_000):
+        value, unit = amount / Decimal(10_000), "万元"
+    else:
+        return f"{format_yuan(amount)} {_('yuan')}"
+    exact = value == value.quantize(Decimal("0.01"))
+    text = f"{value:,.2f}" if exact else f"{value.normalize():,f}"
+    return f"{text}{unit}"
+
+
 class MoneyField(models.BigIntegerField):
     """A yuan amount: ``Decimal`` in Python, integer fen in the database."""
 

@@ -12,6 +12,7 @@ urlpatterns = [
     # Load-balancer probes, without a trailing slash as load balancers are set up.
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("amounts/preview/", views.amount_preview, name="amount_preview"),
 ]
 
 public_url_names = frozenset({"core:home", "core:health", "core:healthz", "core:readyz"})

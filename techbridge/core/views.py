@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from techbridge.organisations.models import Organisation, OrganisationStatus
@@ -88,3 +90,24 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _error(request, "403_csrf.html", 403)
+
+
+@login_required
+@never_cache
+def amount_preview(request: HttpRequest) -> JsonResponse:
+    """What an amount field will save, shown beside it while the user types (site.js):
+    {"ok": true, "yuan": "1500000.00", "text": "150.00万元 (1,500,000.00 元)"} or
+    {"ok": false, "error": "…"} naming the value and what would be accepted."""
+    from django.core.exceptions import ValidationError
+
+    from techbridge.core.money import format_yuan, format_yuan_words, parse_amount
+
+    text = request.GET.get("text", "")[:60]
+    try:
+        amount = parse_amount(text, allow_zero=True)
+    except ValidationError as error:
+        return JsonResponse({"ok": False, "error": " ".join(error.messages)})
+    words = format_yuan_words(amount)
+    plain = f"{format_yuan(amount)} {_('yuan')}"
+    shown = words if words == plain else f"{words}（{plain}）"
+    return JsonResponse({"ok": True, "yuan": format(amount, "f"), "text": shown})

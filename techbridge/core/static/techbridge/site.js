@@ -32,3 +32,48 @@ document.addEventListener("click", function (event) {
   var open = bar.classList.toggle("open");
   toggle.setAttribute("aria-expanded", open ? "true" : "false");
 });
+// Amount fields (core.forms.AmountFormField): what will be saved, shown beside the field
+// while the user types — the server's own parser answers, so the preview never disagrees
+// with what the form accepts ("150万" → 150.00万元（1,500,000.00 元）).
+(function () {
+  var timers = new WeakMap();
+  function preview(field) {
+    var out = field.nextElementSibling;
+    if (!out || !out.classList || !out.classList.contains("amount-preview")) {
+      out = document.createElement("small");
+      out.className = "amount-preview";
+      out.setAttribute("aria-live", "polite");
+      field.insertAdjacentElement("afterend", out);
+    }
+    var text = field.value.trim();
+    if (!text) {
+      out.textContent = "";
+      return;
+    }
+    fetch("/amounts/preview/?text=" + encodeURIComponent(text), { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (answer) {
+        if (!answer || field.value.trim() !== text) {
+          return;
+        }
+        out.textContent = answer.ok ? "= " + answer.text : answer.error;
+        out.classList.toggle("error", !answer.ok);
+      })
+      .catch(function () {});
+  }
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.hasAttribute || !field.hasAttribute("data-amount-preview")) {
+      return;
+    }
+    clearTimeout(timers.get(field));
+    timers.set(field, setTimeout(function () { preview(field); }, 250));
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-amount-preview]").forEach(function (field) {
+      if (field.value.trim()) {
+        preview(field);
+      }
+    });
+  });
+})();
