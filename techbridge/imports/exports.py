@@ -40,6 +40,43 @@ def _cell(value: Any) -> Any:
     return value
 
 
+#: Spreadsheet number formats: amounts with thousands separators and two decimals.
+AMOUNT_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def _xlsx_cell(sheet: Any, value: Any, cell_class: Any) -> Any:
+    """A value as a spreadsheet cell: Decimal amounts as numbers (Excel sums them) with a
+    number format, dates as dates, text neutralised. A Decimal becomes a float only
+    here, in the file: two decimals of up to 15 digits are exact in a double."""
+    if isinstance(value, bool) or value is None or isinstance(value, list | tuple):
+        value = _cell(value)
+        return neutralise(value) if isinstance(value, str) else value
+    if isinstance(value, Decimal):
+        cell = cell_class(sheet, value=float(value))
+        in_fen = value == value.quantize(Decimal("0.01"))
+        cell.number_format = AMOUNT_FORMAT if in_fen else "0.########"
+        return cell
+    if isinstance(value, datetime):
+        naive = value if value.tzinfo is None else _local(value)
+        cell = cell_class(sheet, value=naive)
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    if isinstance(value, date):
+        cell = cell_class(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    return neutralise(value) if isinstance(value, str) else value
+
+
+def _local(value: datetime) -> datetime:
+    """Spreadsheets know no time zones: the local wall-clock time."""
+    from django.utils import timezone
+
+    return timezone.localtime(value).replace(tzinfo=None)
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value, "f")
@@ -64,16 +101,21 @@ def write_table(
         text.detach()
     elif fmt == "xlsx":
         from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet()
-        sheet.append(list(headers))
+        sheet.freeze_panes = "A2"  # the header row stays in view
+        bold = Font(bold=True)
+        header_cells = []
+        for h in headers:
+            cell = WriteOnlyCell(sheet, value=str(h))
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
         for row in rows:
-            cells = []
-            for v in row:
-                v = _cell(v)
-                cells.append(neutralise(v) if isinstance(v, str) else v)
-            sheet.append(cells)
+            sheet.append([_xlsx_cell(sheet, v, WriteOnlyCell) for v in row])
             count += 1
         workbook.save(out)
     elif fmt == "jsonl":

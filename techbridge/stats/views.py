@@ -4,6 +4,7 @@ bulletin, and an XLSX export of every table."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,6 +28,26 @@ from techbridge.stats.selectors import (
     contract_statistics,
     make_filter,
     parse_group_by,
+)
+
+#: Column headers of the XLSX export, by group key, then the figures.
+EXPORT_DIMENSIONS = {
+    "field": gettext_lazy("Technical field"),
+    "type": gettext_lazy("Contract type"),
+    "seller_region": gettext_lazy("Seller region"),
+    "buyer_region": gettext_lazy("Buyer region"),
+    "month": gettext_lazy("Month"),
+    "quarter": gettext_lazy("Quarter"),
+    "year": gettext_lazy("Year"),
+    "seller_type": gettext_lazy("Seller legal-person type"),
+    "buyer_type": gettext_lazy("Buyer legal-person type"),
+}
+EXPORT_FIGURES = (
+    gettext_lazy("Contracts"),
+    gettext_lazy("Contract amount (yuan)"),
+    gettext_lazy("Technology transaction amount (yuan)"),
+    gettext_lazy("Share (%)"),
+    gettext_lazy("Year-on-year growth (%)"),
 )
 
 TABLE_TITLES = {
@@ -119,14 +140,11 @@ def export_table(request: HttpRequest) -> HttpResponse:
     if errors:
         return HttpResponse("; ".join(m for ms in errors.values() for m in ms), status=400)
     stats = contract_statistics(group_by=keys, filters=filters)
+    # Headers in the reader's language (Excel shows them as they are).
     headers = [
-        *[f"{k}_code" for k in keys],
-        *keys,
-        "count",
-        "contract_amount",
-        "technology_amount",
-        "share_percent",
-        "yoy_growth_percent",
+        *[_("%(dimension)s (code)") % {"dimension": EXPORT_DIMENSIONS[k]} for k in keys],
+        *[str(EXPORT_DIMENSIONS[k]) for k in keys],
+        *[str(h) for h in EXPORT_FIGURES],
     ]
     rows: list[list[Any]] = [
         [
@@ -143,7 +161,7 @@ def export_table(request: HttpRequest) -> HttpResponse:
     rows.append(
         ["" for _k in keys]
         + ["合计" if i == 0 else "" for i, _k in enumerate(keys)]
-        + [stats.count, stats.contract_amount, stats.technology_amount, "100.00", None]
+        + [stats.count, stats.contract_amount, stats.technology_amount, Decimal("100.00"), None]
     )
     buffer = io.BytesIO()
     write_table(buffer, "xlsx", headers, rows)

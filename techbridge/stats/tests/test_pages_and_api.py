@@ -86,11 +86,15 @@ def test_every_table_exports_to_xlsx_exactly(data, personas):
         assert response.status_code == 200
         sheet = load_workbook(io.BytesIO(response.content)).active
         rows = list(sheet.iter_rows(values_only=True))
-        column = rows[0].index("contract_amount")
-        assert rows[-1][column] == "1234577.90"
+        column = rows[0].index("合同成交额（元）")  # Chinese headers on a Chinese page
+        # A number Excel can sum, exact to the fen, shown with separators; header frozen.
+        assert isinstance(rows[-1][column], float)
+        assert Decimal(str(rows[-1][column])) == Decimal("1234577.90")
+        assert sheet.cell(row=len(rows), column=column + 1).number_format == "#,##0.00"
+        assert sheet.freeze_panes == "A2"
     response = personas.anonymous.get("/stats/export.xlsx", {"group_by": "month"})
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[1][rows[0].index("contract_amount")] == "1234567.89"
+    assert Decimal(str(rows[1][rows[0].index("合同成交额（元）")])) == Decimal("1234567.89")
 
 
 def test_pages_open_on_the_last_three_years(data, personas):
