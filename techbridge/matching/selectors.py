@@ -108,7 +108,9 @@ def topical_points(
     # Only the best text candidates are worth placing in topic space (cost: ~0.1 ms each).
     keep = max(W.TOPICAL_CANDIDATES, limit * W.POOL_FACTOR)
     hits = sorted(hits, key=lambda h: h.score, reverse=True)[:keep]
-    sims = model.similarities_of_hits(tokens, hits)
+    sims = model.similarities_of_hits(
+        tokens, hits, feedback=W.TOPICAL_FEEDBACK_DOCS, beta=W.TOPICAL_FEEDBACK
+    )
     out = {}
     for hit, sim in zip(hits, sims, strict=True):
         points = round(weight * max(sim, 0.0), 3)

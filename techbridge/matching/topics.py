@@ -76,11 +76,16 @@ class TopicModel:
         norms[norms == 0] = 1
         return out / norms
 
-    def similarities_of_hits(self, query: Iterable[str], hits: Sequence[Any]) -> list[float]:
+    def similarities_of_hits(
+        self, query: Iterable[str], hits: Sequence[Any], *, feedback: int = 0, beta: float = 0.0
+    ) -> list[float]:
         """Cosine of ``query`` with each search hit (its indexed text fields), with the
         hits' vectors kept in a small per-process cache (a popular record is a candidate
         again and again); a record whose text changed gets a new entry (its token counts
-        are part of the key)."""
+        are part of the key). ``feedback``, ``beta``: the query's vector moves towards the
+        mean of the first ``feedback`` hits (the best text matches), Rocchio's pseudo-
+        relevance feedback in topic space: the topic of a record is read from its closest
+        records as well as its own words."""
         import numpy as np
 
         fields = ("title", "keywords", "summary")
@@ -99,6 +104,11 @@ class TopicModel:
         if not keys:
             return []
         matrix = np.stack([local[key] for key in keys]).astype(np.float32)
+        if feedback > 0 and beta > 0:
+            q = q + beta * matrix[:feedback].mean(axis=0)
+            norm = float(np.linalg.norm(q))
+            if norm > 0:
+                q = q / norm
         return [float(x) for x in matrix @ q]
 
     def similarities(self, query: Iterable[str], documents: Sequence[Iterable[str]]) -> list[float]:
@@ -133,7 +143,10 @@ def train(
         df.update(set(doc))
         n += 1
     n = max(n, 1)
-    words = [t for t, c in df.items() if c >= 2 and c <= W.TOPIC_MAX_SHARE * n]
+    # Common words carry no topic; a small platform (a few hundred records) keeps words of
+    # up to TOPIC_MIN_CEILING records, or a 5 % cut-off would leave it no words at all.
+    ceiling = max(W.TOPIC_MAX_SHARE * n, W.TOPIC_MIN_CEILING)
+    words = [t for t, c in df.items() if c >= 2 and c <= ceiling]
     words.sort(key=lambda t: (-df[t], t))
     words = words[: W.TOPIC_MAX_WORDS]
     vocabulary = {t: i for i, t in enumerate(words)}

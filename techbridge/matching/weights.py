@@ -67,11 +67,15 @@ RECORD_KEYWORD_WEIGHT = 2.0
 #: More-like-this: the ``topical`` signal (matching.topics) gives the candidate closest in
 #: topic TOPICAL points and the others less, in proportion to their closeness; its
 #: candidates are at least TOPICAL_POOL per kind.
-TOPICAL = 15.0
+TOPICAL = 20.0
 TOPICAL_POOL = 60
 #: The best text candidates (of all kinds) placed in topic space, and how many candidates'
-#: topic vectors a process keeps (float16, 512 bytes each).
+#: topic vectors a process keeps (float16, 2 bytes × TOPIC_DIM each: 1 kB, 20 MB in all).
 TOPICAL_CANDIDATES = 40
+#: Pseudo-relevance feedback in topic space: the source's topic vector plus
+#: TOPICAL_FEEDBACK × the mean of the best TOPICAL_FEEDBACK_DOCS text candidates'.
+TOPICAL_FEEDBACK = 1.5
+TOPICAL_FEEDBACK_DOCS = 5
 TOPIC_CACHE = 20_000
 #: More like this reads more of the record (MLT_MAX_TERMS words) and counts exact pairs for
 #: less (MLT_PAIR_BOOST instead of search's PAIR_BOOST): neighbours in topic, not copies.
@@ -86,8 +90,9 @@ TOPICAL_TEXT = 10.0
 TOPICAL_TEXT_MIN_WORDS = 20
 #: The topic model: floats per word, words in at most this share of the records, at most
 #: this many words, trained on at most this many records.
-TOPIC_DIM = 256
-TOPIC_MAX_SHARE = 0.2
+TOPIC_DIM = 512
+TOPIC_MAX_SHARE = 0.05
+TOPIC_MIN_CEILING = 20
 TOPIC_MAX_WORDS = 200_000
 TOPIC_SAMPLE = 100_000
 #: Default partner-region prefixes (GB/T 2260) when settings give none.

@@ -40,3 +40,20 @@ def test_more_like_this_explains_closeness_in_topic(catalogue, tmp_path):
     signal = {s["name"]: s for s in next(r for r in results if r.id == same.pk).signals}
     assert 0 < signal["topical"]["value"] <= 1 and signal["topical"]["points"] > 0
     assert results[0].score == pytest.approx(sum(s["points"] for s in results[0].signals))
+
+
+def test_feedback_moves_the_source_towards_the_best_text_candidates():
+    from types import SimpleNamespace
+
+    docs = [
+        [words[(i + j) % 8] for j in range(3)] for words in (WATER, HEALTH, SOIL) for i in range(20)
+    ]
+    model = topics.train(docs, dim=64)
+    hits = [
+        SimpleNamespace(kind="achievement", id=1, fields={"summary": ["患者", "治疗", "临床"]}),
+        SimpleNamespace(kind="achievement", id=2, fields={"summary": ["土壤", "施肥", "作物"]}),
+    ]
+    plain = model.similarities_of_hits(["水库", "大坝"], hits)
+    fed = model.similarities_of_hits(["水库", "大坝"], hits, feedback=1, beta=3.0)
+    assert fed[0] > plain[0] + 0.2  # the best text candidate's topic joins the source's
+    assert model.similarities_of_hits(["水库", "大坝"], hits, feedback=1, beta=0.0) == plain

@@ -7,6 +7,7 @@ region codes to people and hands the service basis points and GB/T 2260 prefixes
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -46,7 +47,9 @@ class ProgrammeForm(forms.Form):
         label=_("Eligible enterprise regions (GB/T 2260)"),
         required=False,
         max_length=400,
-        help_text=_("Region codes separated by commas, e.g. 520000, 110108. Empty: everywhere."),
+        help_text=_(
+            "Regions separated by commas, by name or code, e.g. 贵州, 海淀区. Empty: everywhere."
+        ),
     )
     valid_from = forms.DateField(label=_("Valid from"), widget=_DATE)
     valid_until = forms.DateField(label=_("Valid until"), widget=_DATE)
@@ -66,6 +69,17 @@ class ProgrammeForm(forms.Form):
             "valid_until": programme.valid_until,
             "version": programme.version,
         }
+
+    def clean_eligible_regions(self) -> str:
+        """Names as people write them ("贵州", "海淀区") or codes, as the codes the service
+        keeps; a name that matches none or several regions is refused, named."""
+        from techbridge.codes.selectors import resolve_region
+
+        parts = [
+            p.strip() for p in re.split(r"[,，、;；\s]+", self.cleaned_data["eligible_regions"])
+        ]
+        # Digits go to the service as they are (it reads prefixes and checks codes).
+        return ", ".join(p if p.isdigit() else resolve_region(p) for p in parts if p)
 
     def service_values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
