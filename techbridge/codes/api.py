@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
@@ -20,8 +20,6 @@ from rest_framework.views import APIView
 from techbridge.codes import selectors
 from techbridge.codes.choices import CODE_LISTS
 from techbridge.codes.models import (
-    INDUSTRY_EDITION,
-    REGION_EDITION,
     CodeListEntry,
     Country,
     Industry,
@@ -46,7 +44,10 @@ class RegionQuerySerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=50,
-        help_text="name contains, or code starts with",
+        help_text=(
+            "name contains (贵阳, 贵阳 花溪), pinyin initials (gy) or full pinyin (guiyang) "
+            "start with, or code starts with; best matches first"
+        ),
     )
     include_revoked = serializers.BooleanField(
         required=False, default=False, help_text="also list revoked divisions"
@@ -64,7 +65,10 @@ class IndustryQuerySerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=50,
-        help_text="name contains, or code starts with",
+        help_text=(
+            "name contains (软件), pinyin initials (rjkf) or full pinyin (ruanjian) start "
+            "with, or code starts with; best matches first"
+        ),
     )
 
 
@@ -84,6 +88,10 @@ _INDUSTRY_LEVEL = "1 门类 section, 2 大类 division, 3 中类 group, 4 小类
 class RegionSerializer(serializers.ModelSerializer):
     parent_code = serializers.CharField(source="parent.code", default="", read_only=True)
     level = _level_field(3, _REGION_LEVEL)
+    # The names come from the in-process index (codes.selectors): no query per row.
+    label = serializers.SerializerMethodField(  # type: ignore[assignment]
+        help_text="full name from the province down: 贵州省 贵阳市 花溪区"
+    )
 
     class Meta:
         model = Region
@@ -92,12 +100,16 @@ class RegionSerializer(serializers.ModelSerializer):
             "name",
             "level",
             "parent_code",
+            "label",
             "revoked",
             "latitude",
             "longitude",
             "edition",
         )
         read_only_fields: tuple[str, ...] = fields
+
+    def get_label(self, region: Region) -> str:
+        return selectors.region_path(region)
 
 
 class RegionChainItemSerializer(serializers.ModelSerializer):
@@ -110,11 +122,10 @@ class RegionChainItemSerializer(serializers.ModelSerializer):
 
 
 class RegionDetailSerializer(RegionSerializer):
-    label = serializers.SerializerMethodField()  # type: ignore[assignment]
     chain = serializers.SerializerMethodField()
 
     class Meta(RegionSerializer.Meta):
-        fields = (*RegionSerializer.Meta.fields, "label", "chain")
+        fields = (*RegionSerializer.Meta.fields, "chain")
         read_only_fields = fields
 
     def get_label(self, region: Region) -> str:
@@ -128,11 +139,17 @@ class RegionDetailSerializer(RegionSerializer):
 class IndustrySerializer(serializers.ModelSerializer):
     parent_code = serializers.CharField(source="parent.code", default="", read_only=True)
     level = _level_field(4, _INDUSTRY_LEVEL)
+    label = serializers.SerializerMethodField(  # type: ignore[assignment]
+        help_text="names from the section down, separated by “ / ”"
+    )
 
     class Meta:
         model = Industry
-        fields = ("code", "name", "level", "parent_code", "definition", "edition")
+        fields = ("code", "name", "level", "parent_code", "label", "definition", "edition")
         read_only_fields = fields
+
+    def get_label(self, industry: Industry) -> str:
+        return selectors.industry_path(industry)
 
 
 class CountrySerializer(serializers.ModelSerializer):
@@ -161,12 +178,10 @@ class CodeListEntrySerializer(serializers.ModelSerializer):
 # --- Views --------------------------------------------------------------------------------
 
 
-def _name_or_code(q: str) -> Q:
-    return Q(name__icontains=q) | Q(code__startswith=q.upper())
-
-
 class RegionListView(generics.ListAPIView):
-    """Provinces by default; the divisions under ``parent``; or a search with ``q``."""
+    """Provinces by default; the divisions under ``parent`` (the picker's cascade); with
+    ``q``, the picker's type-ahead (by name, pinyin initials, full pinyin or code), best
+    matches first, within ``parent`` if given."""
 
     permission_classes = [AllowAny]
     serializer_class = RegionSerializer
@@ -177,16 +192,7 @@ class RegionListView(generics.ListAPIView):
         parent = params.validated_data.get("parent")
         q = params.validated_data.get("q", "").strip()
         include_revoked: bool = params.validated_data["include_revoked"]
-        if parent:
-            qs = selectors.children(parent, include_revoked=include_revoked)
-        elif q:
-            qs = Region.objects.filter(edition=REGION_EDITION).order_by("code", "name")
-            if not include_revoked:
-                qs = qs.filter(revoked=False)
-        else:
-            qs = selectors.provinces(include_revoked=include_revoked)
-        if q:
-            qs = qs.filter(_name_or_code(q))
+        qs = selectors.search_regions(q, parent=parent or "", include_revoked=include_revoked)
         return qs.select_related("parent")
 
     @extend_schema(parameters=[RegionQuerySerializer], summary="List administrative divisions")
@@ -216,7 +222,8 @@ class RegionDetailView(APIView):
 
 
 class IndustryListView(generics.ListAPIView):
-    """Sections by default; the industries under ``parent``; or a search with ``q``."""
+    """Sections by default; the industries under ``parent``; with ``q``, the type-ahead
+    (name, pinyin initials, full pinyin or code), best first, within ``parent`` if given."""
 
     permission_classes = [AllowAny]
     serializer_class = IndustrySerializer
@@ -226,15 +233,7 @@ class IndustryListView(generics.ListAPIView):
         params.is_valid(raise_exception=True)
         parent = params.validated_data.get("parent")
         q = params.validated_data.get("q", "").strip()
-        if parent:
-            qs = selectors.industries(parent=parent)
-        elif q:
-            qs = Industry.objects.filter(edition=INDUSTRY_EDITION).order_by("code")
-        else:
-            qs = selectors.industries()
-        if q:
-            qs = qs.filter(_name_or_code(q))
-        return qs.select_related("parent")
+        return selectors.search_industries(q, parent=parent or "").select_related("parent")
 
     @extend_schema(parameters=[IndustryQuerySerializer], summary="List GB/T 4754 industries")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

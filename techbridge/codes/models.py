@@ -50,6 +50,9 @@ class Region(models.Model):
         related_name="children",
     )
     revoked = models.BooleanField(_("revoked"), default=False)
+    # Type-ahead by letters (ADR 0015): filled from the name when the list is loaded.
+    initials = models.CharField(_("pinyin initials"), max_length=100, blank=True, db_index=True)
+    pinyin = models.CharField(_("pinyin"), max_length=400, blank=True, db_index=True)
     # Coordinates are approximate map points, not amounts: float is fine here.
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
@@ -85,6 +88,8 @@ class Industry(models.Model):
         related_name="children",
     )
     definition = models.TextField(_("definition"), blank=True)
+    initials = models.CharField(_("pinyin initials"), max_length=100, blank=True, db_index=True)
+    pinyin = models.CharField(_("pinyin"), max_length=400, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("industry")

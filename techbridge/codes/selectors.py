@@ -17,10 +17,10 @@ from datetime import date
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from techbridge.codes import holidays
+from techbridge.codes import holidays, pinyin
 from techbridge.codes.choices import CODE_LISTS, LISTS_EDITION, CalendarDayKind
 from techbridge.codes.models import (
     COUNTRY_EDITION,
@@ -276,6 +276,61 @@ def children(code: str, *, include_revoked: bool = False) -> QuerySet[Region]:
     return qs.order_by("code", "name")
 
 
+def region_path(region: Region) -> str:
+    """The division's full name from the province down, for this very row (a revoked
+    division too): "贵州省 贵阳市 花溪区"."""
+    index = _region_index(region.edition)
+    names = [region.name]
+    node = index.by_pk.get(region.parent_id) if region.parent_id else None
+    while node is not None:
+        names.append(node.name)
+        node = index.by_pk.get(node.parent_id) if node.parent_id else None
+    return " ".join(reversed(names))
+
+
+def _ranked(qs: QuerySet, text: str, exact: list[str]) -> QuerySet:
+    """``qs`` narrowed to the rows ``text`` may mean, best first: the rows named exactly
+    (``exact`` codes), names starting with the text, initials equal to the letters, names
+    or pinyin starting with them, and last names containing the text or codes starting
+    with it. Letters are matched on the stored, indexed spellings (ADR 0015)."""
+    compact = "".join(text.split())
+    letters = pinyin.letters(text)
+    typed_letters = bool(letters) and letters == compact.lower()
+    wanted = Q(name__icontains=compact) | Q(code__startswith=compact.upper())
+    ranks = [When(name__startswith=compact, then=Value(1))]
+    if exact:
+        wanted |= Q(code__in=exact)
+        ranks.insert(0, When(code__in=exact, then=Value(0)))
+    if typed_letters:
+        wanted |= Q(initials__startswith=letters) | Q(pinyin__startswith=letters)
+        ranks += [
+            When(initials=letters, then=Value(2)),
+            When(Q(initials__startswith=letters) | Q(pinyin__startswith=letters), then=Value(3)),
+        ]
+    rank = Case(*ranks, default=Value(4), output_field=IntegerField())
+    return qs.filter(wanted).annotate(rank=rank).order_by("rank", "level", "code")
+
+
+def search_regions(
+    text: str, *, parent: str = "", include_revoked: bool = False
+) -> QuerySet[Region]:
+    """The divisions a picker offers for ``text``: by name ("贵阳", "贵阳 花溪"), pinyin
+    initials ("gy", "bj"), full pinyin ("guiyang") or code prefix, best first; only those
+    under ``parent`` if given. No text: the provinces, or ``parent``'s children."""
+    if parent:
+        qs = children(parent, include_revoked=include_revoked)
+    elif text.strip():
+        qs = Region.objects.filter(edition=REGION_EDITION)
+        if not include_revoked:
+            qs = qs.filter(revoked=False)
+    else:
+        qs = provinces(include_revoked=include_revoked)
+    text = text.strip()
+    if not text:
+        return qs
+    return _ranked(qs, text, [r.code for r in find_regions(text)])
+
+
 # --- Industries (GB/T 4754-2017) -------------------------------------------------------------
 
 
@@ -335,6 +390,67 @@ def industries(*, parent: str = "") -> QuerySet[Industry]:
     else:
         qs = qs.filter(level=1)
     return qs.order_by("code")
+
+
+def industry_path(industry: Industry) -> str:
+    """The industry's names from its section down, "信息传输、软件和信息技术服务业 / … /
+    软件开发"."""
+    return " / ".join(i.name for i in industry_chain(industry.code))
+
+
+def find_industries(text: str) -> list[Industry]:
+    """The industries a person means by ``text``: a code ("6513", "c") or an exact name
+    ("应用软件开发"). Where a group and its only class share a name (019 / 0190 其他农业),
+    the class answers: it says the same, more precisely. More than one answer otherwise
+    means the name is ambiguous."""
+    text = "".join(str(text or "").split())
+    if not text:
+        return []
+    index = _industry_index(INDUSTRY_EDITION)
+    by_code = index.by_code.get(_industry_key(text))
+    if by_code is not None:
+        return [by_code]
+    named = [i for i in index.by_code.values() if i.name == text]
+    parents = {i.parent_id for i in named}
+    return sorted((i for i in named if i.pk not in parents), key=lambda i: i.code)
+
+
+def resolve_industry(text: str) -> str:
+    """The code of the one industry ``text`` names (see :func:`find_industries`); "" for
+    an empty text. ValidationError naming the value when none or several are called so."""
+    text = str(text or "").strip()
+    if not text:
+        return ""
+    found = find_industries(text)
+    if len(found) == 1:
+        return found[0].code
+    if not found:
+        raise ValidationError(
+            _(
+                "No industry is called “%(value)s”. Write its name as in GB/T 4754, such as "
+                "软件开发, or its code, such as 6513 or C."
+            )
+            % {"value": text}
+        )
+    named = "、".join(f"{i.name}（{i.code}）" for i in found[:6])
+    raise ValidationError(
+        _("“%(value)s” names several industries: %(choices)s. Write the code.")
+        % {"value": text, "choices": named}
+    )
+
+
+def search_industries(text: str, *, parent: str = "") -> QuerySet[Industry]:
+    """The industries a picker offers for ``text`` (name, pinyin initials, full pinyin or
+    code prefix, best first), under ``parent`` if given; no text: the sections or
+    ``parent``'s children."""
+    text = text.strip()
+    if parent or not text:
+        qs = industries(parent=parent)
+    else:
+        qs = Industry.objects.filter(edition=INDUSTRY_EDITION)
+    if not text:
+        return qs
+    return _ranked(qs, text, [i.code for i in find_industries(text)])
 
 
 # --- Countries (ISO 3166-1) ---------------------------------------------------------------

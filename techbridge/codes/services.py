@@ -36,6 +36,7 @@ from techbridge.codes.models import (
     WorkCalendarDay,
     WorkCalendarYear,
 )
+from techbridge.codes.pinyin import spell
 
 #: progress(list_name, rows_done, rows_total) — called after every batch of a list.
 Progress = Callable[[str, int, int], None]
@@ -86,12 +87,19 @@ def _float(text: str) -> float | None:
     return float(text) if text else None
 
 
+def _spelling(name: str) -> dict[str, str]:
+    # Stored with the row so that type-ahead by letters is an indexed prefix lookup.
+    initials, pinyin = spell(name)
+    return {"initials": initials, "pinyin": pinyin}
+
+
 def _region_rows() -> list[_Row]:
     return [
         (
             {
                 "code": r["code"],
                 "name": r["name"],
+                **_spelling(r["name"]),
                 "level": int(r["level"]),
                 "revoked": r["revoked"] == "1",
                 "latitude": _float(r["latitude"]),
@@ -109,6 +117,7 @@ def _industry_rows() -> list[_Row]:
             {
                 "code": r["code"],
                 "name": r["name"],
+                **_spelling(r["name"]),
                 "level": int(r["level"]),
                 "definition": r["definition"],
             },

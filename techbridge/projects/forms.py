@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from techbridge.accounts.models import User
 from techbridge.accounts.roles import Role
 from techbridge.brokerage.selectors import deals_visible_to
+from techbridge.codes.forms import IndustryField, RegionField
 from techbridge.contracts.selectors import contracts_visible_to
 from techbridge.core.forms import AmountFormField, VersionedForm
 from techbridge.organisations.models import Organisation, OrganisationKind
@@ -51,6 +52,7 @@ class ProjectForm(VersionedForm):
             name: DATE
             for name in ("signed_on", "planned_funds_due", "started_on", "in_production_on")
         } | {"description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"region_code": RegionField, "industry_code": IndustryField}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,7 +78,8 @@ class ProjectForm(VersionedForm):
             self.fields[name].required = False
         self.fields["investor_name"].help_text = _("Left empty: the linked organisation's name.")
         self.fields["region_code"].help_text = _(
-            "GB/T 2260, 6 digits; left empty: the zone's or the local company's region."
+            "A name (贵阳 花溪) or a GB/T 2260 code; left empty: the zone's or the local "
+            "company's region."
         )
         self.fields["signed_on"].help_text = _("Left empty: the batch's signing date.")
         if self.instance.pk is None:
@@ -154,7 +157,7 @@ class BatchForm(forms.Form):
 
 class ZoneForm(forms.Form):
     name = forms.CharField(label=_("Zone name"), max_length=100)
-    region_code = forms.CharField(label=_("Region (GB/T 2260)"), max_length=6, min_length=6)
+    region_code = RegionField(label=_("Region (GB/T 2260)"))
 
 
 class KpiFilterForm(forms.Form):

@@ -31,6 +31,7 @@ def test_regions_default_to_provinces(anonymous: Client) -> None:
         "name": "北京市",
         "level": 1,
         "parent_code": "",
+        "label": "北京市",
         "revoked": False,
         "latitude": pytest.approx(39.910524),
         "longitude": pytest.approx(116.413787),

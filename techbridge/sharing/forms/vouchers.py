@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from techbridge.codes.widgets import RegionPicker
 from techbridge.core.forms import AmountFormField
 from techbridge.core.money import format_yuan
 from techbridge.sharing.models import Redemption, ResourceKind, VoucherProgramme
@@ -50,6 +51,7 @@ class ProgrammeForm(forms.Form):
         help_text=_(
             "Regions separated by commas, by name or code, e.g. 贵州, 海淀区. Empty: everywhere."
         ),
+        widget=RegionPicker(multiple=True),
     )
     valid_from = forms.DateField(label=_("Valid from"), widget=_DATE)
     valid_until = forms.DateField(label=_("Valid until"), widget=_DATE)
