@@ -14,6 +14,7 @@ from techbridge.catalogue.kinds import KINDS
 from techbridge.catalogue.models import Expert
 from techbridge.catalogue.services.fields import EDITABLE, LISTS, split_list
 from techbridge.codes.choices import TechField, TransferMode
+from techbridge.codes.forms import IndustryField, RegionField
 from techbridge.core.forms import VersionedForm
 from techbridge.organisations.models import Organisation, OrganisationKind
 
@@ -32,6 +33,7 @@ class ListTextField(forms.CharField):
 
 MULTI_CHOICES = {"transfer_modes": TransferMode.choices, "technical_fields": TechField.choices}
 TEXTAREAS = {"summary", "detail", "profile", "description", "access_terms"}
+CODE_FIELDS = {"region_code": RegionField, "industry_code": IndustryField}
 
 
 @cache
@@ -74,6 +76,7 @@ def record_form_class(kind: str) -> type[VersionedForm]:
         {
             "model": model,
             "fields": names,
+            "field_classes": {n: CODE_FIELDS[n] for n in names if n in CODE_FIELDS},
             "widgets": {n: forms.Textarea(attrs={"rows": 5}) for n in names if n in TEXTAREAS}
             | {
                 "deadline": forms.DateInput(attrs={"type": "date"}),

@@ -52,8 +52,24 @@ def registered_contracts() -> QuerySet[TechnologyContract]:
     return TechnologyContract.objects.filter(status=ContractStatus.REGISTERED)
 
 
+#: The list's orders, by the ``sort`` parameter (a whitelist: nothing else reaches order_by).
+SORTS: dict[str, tuple[str, ...]] = {
+    "new": ("-signed_on", "-id"),
+    "old": ("signed_on", "id"),
+    "amount": ("-contract_amount", "-signed_on", "-id"),
+    "technology_amount": ("-technology_amount", "-signed_on", "-id"),
+    "name": ("name", "id"),
+}
+
+
 def contract_list(
-    *, user: Any, q: str = "", status: str = "", contract_type: str = "", field: str = ""
+    *,
+    user: Any,
+    q: str = "",
+    status: str = "",
+    contract_type: str = "",
+    field: str = "",
+    sort: str = "new",
 ) -> QuerySet[TechnologyContract]:
     qs = contracts_visible_to(user)
     if q:
@@ -69,7 +85,7 @@ def contract_list(
         qs = qs.filter(contract_type=contract_type)
     if field:
         qs = qs.filter(technical_field=field)
-    return qs.order_by("-signed_on", "-id")
+    return qs.order_by(*SORTS.get(sort, SORTS["new"]))
 
 
 def registrar_queue(*, user: Any) -> QuerySet[TechnologyContract]:

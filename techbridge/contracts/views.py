@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from techbridge.contracts.models import ContractAttachment, ContractStatus, Tech
 from techbridge.core.exceptions import ConflictError, TransitionError
 from techbridge.core.forms import form_values, report_error, submit_form
 from techbridge.core.history import lines as history_lines
+from techbridge.core.listing import page_of, sort_choice
 
 OBJECT_TYPE = "contracts.technologycontract"
 
@@ -39,13 +39,23 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         status=request.GET.get("status", ""),
         contract_type=request.GET.get("type", ""),
         field=request.GET.get("field", ""),
+        sort=sort_choice(request, selectors.SORTS, "new"),
     )
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     return render(
         request,
         "contracts/list.html",
         {
             "page": page,
+            "sorts": [
+                ("new", _("Newest signing date first")),
+                ("old", _("Oldest signing date first")),
+                ("amount", _("Largest contract amount first")),
+                ("technology_amount", _("Largest technology amount first")),
+                ("name", _("Name")),
+            ],
+            "sort": sort_choice(request, selectors.SORTS, "new"),
+            "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
             "statuses": ContractStatus.choices,
             "types": ContractType.choices,
             "fields": TechField.choices,
@@ -56,9 +66,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 
 @duty_required(Duty.REGISTRAR)
 def registrar_queue(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.registrar_queue(user=request.user), 25).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.registrar_queue(user=request.user))
     items = selectors.contracts_flags(page)
     return render(request, "contracts/queue.html", {"page": page, "items": items})
 

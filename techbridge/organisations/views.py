@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from techbridge.accounts.access import deny, get_visible_or_404
 from techbridge.codes.selectors import region_query
 from techbridge.core.forms import form_values, submit_form
+from techbridge.core.listing import page_of, sort_choice
 from techbridge.core.masking import mask_field
 from techbridge.organisations import selectors, services
 from techbridge.organisations.forms import OrganisationForm
@@ -27,13 +27,21 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         q=request.GET.get("q", "")[:100],
         kind=request.GET.get("kind", ""),
         region=region,
+        sort=sort_choice(request, selectors.SORTS, "name"),
     )
-    page = Paginator(qs.none() if region_error else qs, 25).get_page(request.GET.get("page"))
+    page = page_of(request, qs.none() if region_error else qs)
     return render(
         request,
         "organisations/list.html",
         {
             "page": page,
+            "sorts": [
+                ("name", _("Name")),
+                ("new", _("Newest first")),
+                ("region", _("Region")),
+            ],
+            "sort": sort_choice(request, selectors.SORTS, "name"),
+            "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
             "kinds": OrganisationKind.choices,
             "region_error": region_error,
             "can_create": selectors.can_manage_organisations(request.user),

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from techbridge.search import selectors
@@ -33,7 +34,10 @@ class ResultOutput(serializers.Serializer):
 
 
 class SearchOutput(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="Every match, also those past MAX_DEPTH")
+    offset = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True, help_text="The next page, null at the end")
+    previous = serializers.CharField(allow_null=True)
     results = ResultOutput(many=True)
     facets = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
 
@@ -63,6 +67,18 @@ class SearchInput(serializers.Serializer):
         help_text="GB/T 2260 code or prefix (52, 5201, 520100); an unknown one finds nothing",
     )
     limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
+    offset = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=selectors.MAX_DEPTH - 1,
+        default=0,
+        help_text=f"Results to skip (offset + limit stops at {selectors.MAX_DEPTH})",
+    )
+    page = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Instead of offset: page N of `limit` results (offset = (N - 1) × limit)",
+    )
     facets = serializers.BooleanField(required=False, default=False)
 
 
@@ -74,17 +90,34 @@ class SearchApi(APIView):
         data = SearchInput(data=request.query_params)
         data.is_valid(raise_exception=True)
         args = data.validated_data
+        limit = args["limit"]
+        offset = args["offset"]
+        if args.get("page"):
+            offset = (args["page"] - 1) * limit
+        if offset >= selectors.MAX_DEPTH:
+            raise serializers.ValidationError(
+                {"page": [f"Results stop at {selectors.MAX_DEPTH}; narrow the query."]}
+            )
         page = selectors.search(
             q=args["q"],
             kinds=[k for k in args["kind"].split(",") if k],
             technical_field=args["field"],
             region=args["region"],
-            limit=args["limit"],
+            limit=limit,
+            offset=offset,
             facets=args["facets"],
         )
+        url = remove_query_param(request.build_absolute_uri(), "page")
+        reachable = min(page.total, selectors.MAX_DEPTH)
+        nxt = offset + limit
         return Response(
             {
                 "count": page.total,
+                "offset": page.offset,
+                "next": replace_query_param(url, "offset", nxt) if nxt < reachable else None,
+                "previous": replace_query_param(url, "offset", max(offset - limit, 0))
+                if offset > 0
+                else None,
                 "results": [r.as_dict() for r in page.results],
                 "facets": page.facets,
             }

@@ -26,6 +26,9 @@ MAX_QUERY_CHARS = 500
 MAX_MATCH_CHARS = 5000
 MAX_QUERY_TOKENS = 64
 MAX_LIMIT = 100
+#: How deep anyone may page into one ranking (offset + limit): tantivy keeps a top-k heap of
+#: offset + limit hits per query, so depth costs memory and time; past it, refine the query.
+MAX_DEPTH = 1000
 
 
 def _query_stream(text: str, max_chars: int) -> list[str]:
@@ -128,6 +131,7 @@ class SearchPage:
     total: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     tokens: list[str] = field(default_factory=list)
+    offset: int = 0
 
 
 def hydrate(hits: Sequence[Hit]) -> dict[tuple[str, int], Any]:
@@ -193,19 +197,23 @@ def search(
     technical_field: str = "",
     region: str = "",
     limit: int = 20,
+    offset: int = 0,
     facets: bool = False,
 ) -> SearchPage:
     """Published records matching ``q``, best first, with matched terms; optional facet
-    counts per kind and technical field. Anyone may call this: only public records and
-    their public text are in the index."""
+    counts per kind and technical field. ``offset`` skips that many of the ranking (a later
+    page); offset + limit stops at ``MAX_DEPTH``, while ``total`` still counts every match.
+    Anyone may call this: only public records and their public text are in the index."""
     from techbridge.catalogue.kinds import KINDS
 
     query = query_plan(q, max_terms=W.MAX_SEARCH_TERMS)
     limit = max(1, min(int(limit or 20), MAX_LIMIT))
+    offset = max(0, min(int(offset or 0), MAX_DEPTH - 1))
+    limit = min(limit, MAX_DEPTH - offset)
     kinds = tuple(k for k in kinds if k in KINDS)
     region = region_filter(region)
     if not query:
-        return SearchPage(results=[], total=0)
+        return SearchPage(results=[], total=0, offset=offset)
     found = get_backend().search(
         query.tokens,
         filters=Filters(kinds=kinds, technical_field=technical_field or "", region_prefix=region),
@@ -215,7 +223,12 @@ def search(
         weights=query.weights,
         pairs=query.pairs,
         pair_boost=W.PAIR_BOOST,
+        offset=offset,
     )
     return SearchPage(
-        results=to_results(found.hits), total=found.total, facets=found.facets, tokens=query.tokens
+        results=to_results(found.hits),
+        total=found.total,
+        facets=found.facets,
+        tokens=query.tokens,
+        offset=offset,
     )

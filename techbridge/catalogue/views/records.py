@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -40,6 +39,7 @@ from techbridge.core.forms import (
     report_error,
     submit_form,
 )
+from techbridge.core.listing import page_of, sort_choice
 
 
 def _kind_label(kind: str) -> str:
@@ -55,7 +55,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
         "trl": get.get("trl", "")[:1],
         "status": get.get("status", "") if get.get("status", "") in Status.values else "",
         "owner": get.get("org", "")[:12],
-        "sort": get.get("sort", "new")[:10],
+        "sort": sort_choice(request, selectors.SORTS, "new"),
     }
 
 
@@ -63,8 +63,9 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     user: Any = request.user
     region_error = region_query(request.GET.get("region", "")[:40])[1]
     qs = selectors.record_list(kind, user=request.user, **_filters(request))
-    page = Paginator(qs.none() if region_error else qs, 25).get_page(request.GET.get("page"))
+    page = page_of(request, qs.none() if region_error else qs)
     can_create = bool(user.is_authenticated and (user.is_member or selectors.is_bureau_staff(user)))
+    filtered = any(v for k, v in request.GET.items() if k not in ("page", "sort"))
     return render(
         request,
         "catalogue/list.html",
@@ -77,6 +78,7 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
             "trls": TRL.choices,
             "statuses": Status.choices,
             "sees_all_statuses": request.user.is_authenticated,
+            "filtered": filtered,
             "can_create": can_create,
             "can_record": kind == "demand"
             and user.is_authenticated

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,7 @@ from techbridge.accounts.access import deny, duty_required, get_visible_or_404
 from techbridge.accounts.roles import Duty
 from techbridge.catalogue import selectors, services
 from techbridge.catalogue.forms import ProposalForm
-from techbridge.catalogue.kinds import KINDS
+from techbridge.catalogue.kinds import KINDS, PLURALS
 from techbridge.catalogue.models import ProposalStatus, Status
 from techbridge.core.exceptions import TransitionError
 from techbridge.core.forms import submit_form
@@ -36,11 +37,22 @@ def workspace(request: HttpRequest) -> HttpResponse:
     )
 
 
+REVIEW_ROWS = 100
+
+
 @duty_required(Duty.REVIEWER)
 def review_queue(request: HttpRequest) -> HttpResponse:
     queue = selectors.review_queue(request.user)
+    plural = {kind: slug for slug, kind in PLURALS.items()}
+    # The first REVIEW_ROWS per kind; all of them are a paginated list away (the catalogue
+    # list filtered to submitted records).
     groups = [
-        (str(KINDS[kind]._meta.verbose_name_plural), list(qs[:100]), qs.count())
+        (
+            str(KINDS[kind]._meta.verbose_name_plural),
+            list(qs[:REVIEW_ROWS]),
+            qs.count(),
+            reverse(f"catalogue:{plural[kind]}") + "?status=submitted",
+        )
         for kind, qs in queue.items()
     ]
     return render(

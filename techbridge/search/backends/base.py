@@ -102,12 +102,15 @@ class SearchBackend(ABC):
         weights: Mapping[str, float] | None = None,
         pairs: Sequence[str] = (),
         pair_boost: float = 0.0,
+        offset: int = 0,
     ) -> SearchResult:
         """OR-search ``tokens`` (already tokenised) in title, keywords and summary with
         ``boosts`` per field and ``weights`` per token (default 1); BM25 scores. Each of
         ``pairs`` a document holds adds ``pair_boost`` × the pair's idf whatever the
         document's length (proximity evidence; ignored by an index without pairs). Hits
-        best first, with their matched terms and stored tokens (``Hit.fields``)."""
+        best first, with their matched terms and stored tokens (``Hit.fields``): the
+        ``limit`` hits after the best ``offset`` ones (a later page of the same ranking);
+        ``total`` counts every match whatever the offset."""
 
     @abstractmethod
     def document_tokens(self, kind: str, id: int) -> dict[str, list[str]] | None:

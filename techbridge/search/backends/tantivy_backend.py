@@ -421,6 +421,7 @@ class TantivyBackend(SearchBackend):
         weights: Mapping[str, float] | None = None,
         pairs: Sequence[str] = (),
         pair_boost: float = 0.0,
+        offset: int = 0,
     ) -> SearchResult:
         tokens = [t for t in dict.fromkeys(tokens) if t]
         if not tokens or limit <= 0:
@@ -432,7 +433,9 @@ class TantivyBackend(SearchBackend):
         clauses = [(tantivy.Occur.Must, text)]
         clauses += self._filter_clauses(filters)
         query = tantivy.Query.boolean_query(clauses)
-        result = searcher.search(query, limit, count=True)
+        # tantivy collects the best offset + limit and returns the last ``limit`` of them:
+        # a deep page costs a larger top-k heap, never a re-scan, so callers cap the depth.
+        result = searcher.search(query, limit, count=True, offset=max(0, int(offset)))
         wanted = set(tokens)
         hits = []
         for score, address in result.hits:
