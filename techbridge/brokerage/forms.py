@@ -47,9 +47,15 @@ class RecommendForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.ChoiceField(label=_("reason"), choices=DeclineReason.choices)
+    # No reason is preselected: a reason the enterprise did not choose would mislead the
+    # broker and the resource owner, who both read it.
+    reason = forms.ChoiceField(
+        label=_("reason"),
+        choices=[("", _("Choose a reason")), *DeclineReason.choices],
+        error_messages={"required": _("Choose a reason for declining.")},
+    )
     text = forms.CharField(
-        label=_("explanation"),
+        label=_("note (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -58,7 +64,8 @@ class DeclineForm(forms.Form):
 
 class MoveForm(forms.Form):
     to_stage = forms.ChoiceField(
-        label=_("stage"), choices=[(s, DealStage(s).label) for s in OPEN_STAGES]
+        label=_("stage"),
+        choices=[("", _("Choose a stage")), *[(s, DealStage(s).label) for s in OPEN_STAGES]],
     )
     note = forms.CharField(label=_("note"), required=False, max_length=2000)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -160,7 +167,13 @@ class OutcomeForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    enterprise = forms.IntegerField(label=_("enterprise"), widget=forms.Select)
+    # A choice, not a preselected first company: a visit logged against the wrong
+    # enterprise goes unnoticed (issue 14).
+    enterprise = forms.TypedChoiceField(
+        label=_("enterprise"),
+        coerce=int,
+        error_messages={"required": _("Choose the enterprise you visited.")},
+    )
     visited_on = forms.DateField(
         label=_("visit date"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -172,7 +185,12 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args: Any, enterprises: Any = (), squads: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].widget.choices = [(o.pk, o.name) for o in enterprises]
+        enterprise = self.fields["enterprise"]
+        assert isinstance(enterprise, forms.TypedChoiceField)
+        enterprise.choices = [
+            ("", _("Choose an enterprise")),
+            *[(o.pk, o.name) for o in enterprises],
+        ]
         self.fields["squad"].widget.choices = [("", "—"), *[(s.pk, s.name) for s in squads]]
 
 

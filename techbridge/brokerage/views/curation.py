@@ -19,6 +19,7 @@ from techbridge.audit.services import audit_record
 from techbridge.brokerage import selectors, services
 from techbridge.brokerage.forms import DeclineForm, RecommendForm
 from techbridge.brokerage.models import Recommendation, RecommendationStatus
+from techbridge.brokerage.views.contacts import resource_contacts
 from techbridge.catalogue import selectors as catalogue
 from techbridge.core.forms import SERVICE_ERRORS, report_error
 from techbridge.matching.selectors import match_demand
@@ -47,7 +48,9 @@ def curate(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Recommended to the enterprise."))
         return redirect("brokerage:curate", pk=demand.pk)
-    existing = Recommendation.objects.filter(demand=demand).select_related("broker")
+    existing = list(
+        Recommendation.objects.filter(demand=demand).select_related("broker", "resource_owner")
+    )
     taken = {(r.resource_kind, r.resource_id) for r in existing}
     matches = match_demand(demand=demand, limit=10)
     candidates = [r for r in matches.results if (r.kind, r.id) not in taken]
@@ -61,6 +64,7 @@ def curate(request: HttpRequest, pk: int) -> HttpResponse:
             "demand": demand,
             "candidates": candidates,
             "existing": existing,
+            "contacts": resource_contacts(request.user, existing, via="broker"),
             "my_rate": rate,
             "my_answered": accepted + declined,
         },
@@ -92,14 +96,14 @@ def _contacts(request: HttpRequest, orgs: list[Organisation], reason: str) -> di
 def recommendations(request: HttpRequest) -> HttpResponse:
     qs = selectors.recommendations_for_enterprise(request.user)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    accepted = [r.resource_owner for r in page if r.status == RecommendationStatus.ACCEPTED]
     return render(
         request,
         "brokerage/recommendations.html",
         {
             "page": page,
-            "decline_form": DeclineForm(),
-            "contacts": _contacts(request, accepted, "contact_grant"),
+            # One form per row: no ids, or every row's field would share one.
+            "decline_form": DeclineForm(auto_id=False),
+            "contacts": resource_contacts(request.user, page, via="contact_grant"),
         },
     )
 
@@ -117,7 +121,9 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             form = DeclineForm(request.POST)
             if not form.is_valid():
-                messages.error(request, _("Choose a reason for declining."))
+                for errors in form.errors.values():
+                    for error in errors:
+                        messages.error(request, str(error))
                 return redirect("brokerage:recommendations")
             services.recommendation_decline(
                 actor=request.user,

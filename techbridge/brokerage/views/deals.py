@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,9 @@ from techbridge.brokerage.forms import (
     ReasonForm,
     TaskForm,
 )
-from techbridge.brokerage.models import Deal, DealResult, DealStage
+from techbridge.brokerage.models import OPEN_STAGES, Deal, DealResult, DealStage
+from techbridge.brokerage.views.contacts import resource_contacts
+from techbridge.catalogue.kinds import RESOURCE_KINDS
 from techbridge.codes.choices import TechField
 from techbridge.contracts import selectors as contract_selectors
 from techbridge.core.forms import SERVICE_ERRORS, form_values, report_error, submit_form
@@ -80,6 +83,29 @@ def my_deals(request: HttpRequest) -> HttpResponse:
     return render(request, "brokerage/deal_list.html", {"page": page, "stages": stages})
 
 
+def _resource_links(deal: Deal) -> list[dict[str, Any]]:
+    """The deal's resources as {"title", "url"}; url None for an entry that names no
+    catalogue record (the list is free JSON, edited through the API too)."""
+    links = []
+    for item in deal.resources or []:
+        if not isinstance(item, dict):
+            continue
+        kind, pk = item.get("kind"), item.get("id")
+        url = None
+        if kind in RESOURCE_KINDS and isinstance(pk, int):
+            url = reverse("catalogue:detail", kwargs={"kind": kind, "pk": pk})
+        links.append({"title": item.get("title") or "—", "url": url})
+    return links
+
+
+def _next_stage(deal: Deal) -> str:
+    """The label of the stage "next" moves an open deal to ("" at the last one)."""
+    if deal.stage not in OPEN_STAGES:
+        return ""
+    index = OPEN_STAGES.index(deal.stage) + 1
+    return str(DealStage(OPEN_STAGES[index]).label) if index < len(OPEN_STAGES) else ""
+
+
 @login_required
 def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deal = _deal(request, pk)
@@ -95,6 +121,7 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         contract_link = contract is not None
     initial_contract = services.contract_prefill(deal)
+    reco = deal.recommendation
     return render(
         request,
         "brokerage/deal_detail.html",
@@ -120,6 +147,11 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 }
             ),
             "stages": [(s, DealStage(s).label) for s in DealStage.values],
+            "next_stage": _next_stage(deal),
+            "resources": _resource_links(deal),
+            "contact": resource_contacts(request.user, [reco], via="deal").get(reco.pk)
+            if reco is not None
+            else None,
         },
     )
 

@@ -147,6 +147,8 @@ class Walk:
     def route(self, url: str) -> str | None:
         """The route name of a same-site page worth a visit, or None."""
         parts = urlsplit(url)
+        if parts.scheme not in ("http", "https", ""):
+            return None  # tel:, mailto: (a contact card) leave the site by design
         if parts.netloc and parts.netloc != urlsplit(self.base).netloc:
             return None
         path = parts.path or "/"
