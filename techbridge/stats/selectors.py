@@ -116,11 +116,14 @@ class ContractStats:
 # --- parsing request parameters ----------------------------------------------------------
 
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+# Years a statistics period may name: wide enough for any register, narrow enough that
+# the year-on-year comparison (a year earlier) stays a real date.
+MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
 def parse_period(text: str, *, end: bool = False) -> dt.date | None:
     """'2013-09' → 2013-09-01 (or 2013-09-30 with end=True); 'YYYY-MM-DD' as is;
-    empty → None. Raises ValidationError for anything else."""
+    empty → None. Raises ValidationError naming the value and the accepted forms."""
     text = (text or "").strip()
     if not text:
         return None
@@ -129,14 +132,40 @@ def parse_period(text: str, *, end: bool = False) -> dt.date | None:
         if not match:
             raise ValueError(text)
         year, month = int(match.group(1)), int(match.group(2))
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise ValueError(text)
         if match.group(3):
             return dt.date(year, month, int(match.group(3)))
         day = calendar.monthrange(year, month)[1] if end else 1
         return dt.date(year, month, day)
     except ValueError:
         raise ValidationError(
-            _("Not a date or month (use YYYY-MM or YYYY-MM-DD): %(v)s") % {"v": text[:20]}
+            _(
+                "Not a date or month: %(v)s. Use YYYY-MM or YYYY-MM-DD with a year from "
+                "%(min)s to %(max)s, e.g. 2013-09 or 2013-09-01."
+            )
+            % {"v": text[:20], "min": MIN_YEAR, "max": MAX_YEAR}
         ) from None
+
+
+def check_period(date_from: dt.date | None, date_to: dt.date | None, given: Any) -> None:
+    """Refuse a period that starts after it ends (it would hold no day at all), naming
+    the values as given and the order that would do; never swap them silently."""
+    if date_from is None or date_to is None or date_from <= date_to:
+        return
+    start = (given.get("from", "") or "").strip()[:20]
+    end = (given.get("to", "") or "").strip()[:20]
+    raise ValidationError(
+        {
+            "to": [
+                _(
+                    "The period starts after it ends: start %(start)s, end %(end)s. Give a "
+                    "start on or before the end, e.g. start %(end)s and end %(start)s."
+                )
+                % {"start": start, "end": end}
+            ]
+        }
+    )
 
 
 def parse_region(text: str) -> str:
@@ -165,7 +194,8 @@ def parse_group_by(text: str | Sequence[str]) -> list[str]:
 
 def make_filter(params: Any) -> StatsFilter:
     """A StatsFilter from request parameters (from, to, seller_region, buyer_region, type,
-    field); ValidationError names the bad parameter."""
+    field); ValidationError names the bad parameter. The one place periods are checked:
+    every page, export, API and command goes through here."""
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
     for name, key, parse in (
@@ -186,6 +216,7 @@ def make_filter(params: Any) -> StatsFilter:
         errors["field"] = [_("Unknown technical field %(v)s.") % {"v": tech_field[:30]}]
     if errors:
         raise ValidationError(errors)
+    check_period(values["date_from"], values["date_to"], params)
     return StatsFilter(
         date_from=values["date_from"],
         date_to=values["date_to"],

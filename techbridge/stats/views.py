@@ -21,7 +21,7 @@ from techbridge.audit.services import audit_record
 from techbridge.codes.choices import ContractType, TechField
 from techbridge.imports.exports import write_table
 from techbridge.stats import charts
-from techbridge.stats.bulletin import contract_bulletin, format_amount_cn
+from techbridge.stats.bulletin import contract_bulletin
 from techbridge.stats.selectors import (
     GROUP_KEYS,
     StatsFilter,
@@ -59,11 +59,34 @@ TABLE_TITLES = {
 }
 
 
-def _filters(request: HttpRequest) -> tuple[StatsFilter, dict[str, list[str]]]:
+#: What the filter form calls each parameter, for its error messages.
+PARAMETER_LABELS = {
+    "from": gettext_lazy("Period start"),
+    "to": gettext_lazy("Period end"),
+    "seller_region": gettext_lazy("Seller region"),
+    "buyer_region": gettext_lazy("Buyer region"),
+    "type": gettext_lazy("Contract type"),
+    "field": gettext_lazy("Technical field"),
+    "group_by": gettext_lazy("Group by"),
+}
+
+
+def _filters(request: HttpRequest) -> tuple[StatsFilter | None, dict[str, list[str]]]:
+    """The filter, or None and the errors by parameter: a page then shows the form again
+    with the messages and counts nothing (never everything in place of the bad period)."""
     try:
         return make_filter(request.GET), {}
     except ValidationError as exc:
-        return StatsFilter(), exc.message_dict
+        return None, exc.message_dict
+
+
+def _error_lines(errors: dict[str, list[str]]) -> list[str]:
+    """'Period end: The period starts after it ends: …' — labels, not parameter names."""
+    return [
+        _("%(label)s: %(message)s") % {"label": PARAMETER_LABELS.get(key, key), "message": m}
+        for key, messages in errors.items()
+        for m in messages
+    ]
 
 
 # Pages open on the last three years: an unfiltered query reads every registered contract
@@ -83,17 +106,27 @@ def _default_period(request: HttpRequest) -> HttpRequest:
     return request
 
 
+def _form_context(request: HttpRequest, errors: dict[str, list[str]]) -> dict[str, Any]:
+    return {
+        "errors": errors,
+        "error_lines": _error_lines(errors),
+        "fields": TechField.choices,
+        "types": ContractType.choices,
+        "query": request.GET.urlencode(),
+    }
+
+
 def _context(request: HttpRequest, *, detailed: bool) -> dict[str, Any]:
     request = _default_period(request)
     filters, errors = _filters(request)
+    context = {**_form_context(request, errors), "detailed": detailed}
+    if filters is None:
+        return context
     tables = {key: contract_statistics(group_by=[key], filters=filters) for key in TABLE_TITLES}
     flows = contract_statistics(group_by=["seller_region", "buyer_region"], filters=filters)
-    context: dict[str, Any] = {
-        "errors": errors,
+    context |= {
         "filters": filters,
         "total": tables["field"],
-        "total_contract_cn": format_amount_cn(tables["field"].contract_amount),
-        "total_technology_cn": format_amount_cn(tables["field"].technology_amount),
         "tables": [
             {"key": key, "title": TABLE_TITLES[key], "stats": tables[key]} for key in TABLE_TITLES
         ],
@@ -101,10 +134,6 @@ def _context(request: HttpRequest, *, detailed: bool) -> dict[str, Any]:
         "chart_type": charts.stats_bars(tables["type"], "type", title=_("By contract type")),
         "chart_month": charts.stats_line(tables["month"], "month", title=_("Trend by month")),
         "flows": charts.flow_matrix(flows),
-        "query": request.GET.urlencode(),
-        "detailed": detailed,
-        "fields": TechField.choices,
-        "types": ContractType.choices,
     }
     if detailed:
         context["by_seller_type"] = contract_statistics(group_by=["seller_type"], filters=filters)
@@ -123,11 +152,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def bulletin(request: HttpRequest) -> HttpResponse:
+    """The bulletin paragraph, its table by field and charts of the same flow: amount by
+    field, by month and by buyer region (one level below a buyer filter)."""
     filters, errors = _filters(request)
-    result = contract_bulletin(filters) if not errors and request.GET else None
-    return render(
-        request, "stats/bulletin.html", {"bulletin": result, "errors": errors, "filters": filters}
-    )
+    context: dict[str, Any] = {**_form_context(request, errors), "bulletin": None}
+    if filters is not None and request.GET:
+        result = contract_bulletin(filters)
+        by_month = contract_statistics(group_by=["month"], filters=filters)
+        by_buyer = contract_statistics(group_by=["buyer_region"], filters=filters)
+        context |= {
+            "bulletin": result,
+            "filters": filters,
+            "charts": [
+                charts.stats_bars(result.stats, "field", title=_("Contract amount by field")),
+                charts.stats_line(by_month, "month", title=_("Contract amount by month")),
+                charts.stats_bars(
+                    by_buyer, "buyer_region", title=_("Contract amount by buyer region")
+                ),
+            ],
+        }
+    return render(request, "stats/bulletin.html", context)
 
 
 def export_table(request: HttpRequest) -> HttpResponse:
@@ -136,9 +180,11 @@ def export_table(request: HttpRequest) -> HttpResponse:
     try:
         keys = parse_group_by(request.GET.get("group_by", "field"))
     except ValidationError as exc:
-        errors = {"group_by": exc.messages}
-    if errors:
-        return HttpResponse("; ".join(m for ms in errors.values() for m in ms), status=400)
+        errors = {**errors, "group_by": exc.messages}
+    if errors or filters is None:
+        return HttpResponse(
+            "\n".join(_error_lines(errors)), status=400, content_type="text/plain; charset=utf-8"
+        )
     stats = contract_statistics(group_by=keys, filters=filters)
     # Headers in the reader's language (Excel shows them as they are).
     headers = [
