@@ -15,6 +15,9 @@ from techbridge.notifications.models import Notification
 
 class NotificationOutput(serializers.ModelSerializer):
     kind = serializers.CharField()
+    # In the caller's language (Accept-Language), like the inbox page.
+    title = serializers.CharField(source="title_text")
+    body = serializers.CharField(source="body_text")
 
     class Meta:
         model = Notification

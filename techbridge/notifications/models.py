@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from techbridge.core.phrases import render
+
 
 class NotificationKind(models.TextChoices):
     RECOMMENDATION = "recommendation", _("Recommendation")
@@ -27,6 +29,13 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # The source messages and their parameters (core.phrases), so that the inbox reads in
+    # the reader's language, not the sender's; title and body above keep the site-language
+    # text for e-mail, search and messages written before these fields existed.
+    title_msgid = models.CharField(max_length=300, blank=True, default="")
+    title_params = models.JSONField(default=dict, blank=True)
+    body_msgid = models.TextField(blank=True, default="")
+    body_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -36,6 +45,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def title_text(self) -> str:
+        """The title in the reader's (active) language."""
+        return render(self.title_msgid, self.title_params) if self.title_msgid else self.title
+
+    @property
+    def body_text(self) -> str:
+        return render(self.body_msgid, self.body_params) if self.body_msgid else self.body
 
 
 class NotificationDelivery(models.Model):

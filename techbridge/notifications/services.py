@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from techbridge.core.actors import Actor
+from techbridge.core.phrases import Phrase, text_of
 from techbridge.notifications.channels import enabled_channels
 from techbridge.notifications.models import Notification
 
@@ -18,12 +19,15 @@ def notify(
     *,
     recipients: Iterable[Any],
     kind: str,
-    title: str,
-    body: str = "",
+    title: str | Phrase,
+    body: str | Phrase = "",
     link: str = "",
 ) -> list[Notification]:
     """One notification per distinct active recipient through every enabled channel
-    (inbox rows now, e-mail and webhooks after commit). Returns the notifications."""
+    (inbox rows now, e-mail and webhooks after commit). Returns the notifications. A
+    ``Phrase`` title or body reads in each reader's language (core.phrases)."""
+    title_text, title_msgid, title_params = text_of(title)
+    body_text, body_msgid, body_params = text_of(body)
     seen: set[int] = set()
     out = []
     channels = enabled_channels()
@@ -32,7 +36,15 @@ def notify(
             continue
         seen.add(user.pk)
         notification = Notification(
-            recipient=user, kind=kind, title=title[:200], body=body, link=link[:300]
+            recipient=user,
+            kind=kind,
+            title=title_text[:200],
+            body=body_text,
+            link=link[:300],
+            title_msgid=title_msgid[:300],
+            title_params=title_params,
+            body_msgid=body_msgid,
+            body_params=body_params,
         )
         for channel in channels:
             channel.send(notification)

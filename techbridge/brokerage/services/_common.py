@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from techbridge.accounts.roles import Role
 from techbridge.core.actors import Actor, is_active_user
+from techbridge.core.phrases import Phrase
 from techbridge.notifications.services import notify
 
 
@@ -44,8 +45,8 @@ def tell(
     recipients: Iterable[Any],
     *,
     kind: str,
-    title: str,
-    body: str = "",
+    title: str | Phrase,
+    body: str | Phrase = "",
     link: str = "",
     actor: Actor = None,
 ) -> None:

@@ -25,6 +25,7 @@ from techbridge.catalogue import selectors as catalogue
 from techbridge.catalogue.kinds import RESOURCE_KINDS
 from techbridge.core.actors import Actor, actor_or_none
 from techbridge.core.exceptions import TransitionError
+from techbridge.core.phrases import phrase
 from techbridge.matching.services import judgment_from_recommendation
 from techbridge.notifications.models import NotificationKind
 
@@ -84,8 +85,8 @@ def recommendation_create(
     tell(
         members_of(demand.owner_id),
         kind=NotificationKind.RECOMMENDATION,
-        title=_("New recommendation for “%(d)s”") % {"d": demand.title[:80]},
-        body=_("A broker recommends “%(r)s”.") % {"r": reco.resource_title[:120]},
+        title=phrase("New recommendation for “%(d)s”", {"d": demand.title[:80]}),
+        body=phrase("A broker recommends “%(r)s”.", {"r": reco.resource_title[:120]}),
         link=reverse("brokerage:recommendations"),
         actor=actor,
     )
@@ -127,8 +128,8 @@ def recommendation_accept(*, actor: Actor, recommendation: Recommendation) -> Re
     tell(
         [reco.broker, *members_of(reco.resource_owner_id)],
         kind=NotificationKind.ANSWER,
-        title=_("Recommendation accepted: “%(r)s”") % {"r": reco.resource_title[:80]},
-        body=_("The enterprise accepted; contact details are now open to both sides."),
+        title=phrase("Recommendation accepted: “%(r)s”", {"r": reco.resource_title[:80]}),
+        body=phrase("The enterprise accepted; contact details are now open to both sides."),
         link=reverse("brokerage:feedback"),
         actor=actor,
     )
@@ -155,7 +156,7 @@ def recommendation_decline(
     tell(
         [reco.broker, *members_of(reco.resource_owner_id)],
         kind=NotificationKind.ANSWER,
-        title=_("Recommendation declined: “%(r)s”") % {"r": reco.resource_title[:80]},
+        title=phrase("Recommendation declined: “%(r)s”", {"r": reco.resource_title[:80]}),
         body=str(DeclineReason(reason).label),
         link=reverse("brokerage:feedback"),
         actor=actor,

@@ -40,6 +40,7 @@ from techbridge.catalogue.kinds import KINDS
 from techbridge.codes.choices import TechField
 from techbridge.core.actors import Actor, actor_or_none, is_active_user
 from techbridge.core.exceptions import TransitionError
+from techbridge.core.phrases import phrase
 from techbridge.notifications.models import NotificationKind
 from techbridge.organisations.models import Organisation, OrganisationKind
 
@@ -260,8 +261,8 @@ def meeting_request_create(
     tell(
         members_of(target.organisation_id),
         kind=NotificationKind.MEETING,
-        title=_("Meeting request at “%(e)s”") % {"e": event.title[:80]},
-        body=_("%(o)s asks for a meeting.") % {"o": requester.organisation.name},
+        title=phrase("Meeting request at “%(e)s”", {"e": event.title[:80]}),
+        body=phrase("%(o)s asks for a meeting.", {"o": requester.organisation.name}),
         link=reverse("brokerage:event", kwargs={"pk": event.pk}),
         actor=actor,
     )
@@ -374,7 +375,7 @@ def event_schedule(
     tell(
         members_of(*org_ids),
         kind=NotificationKind.MEETING,
-        title=_("Schedule of “%(e)s” is ready") % {"e": event.title[:80]},
+        title=phrase("Schedule of “%(e)s” is ready", {"e": event.title[:80]}),
         link=reverse("brokerage:event", kwargs={"pk": event.pk}),
         actor=actor,
     )

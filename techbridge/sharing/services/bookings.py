@@ -31,6 +31,7 @@ from techbridge.core.actors import Actor, actor_or_none, is_active_user
 from techbridge.core.events import record_event
 from techbridge.core.exceptions import ConflictError, TransitionError
 from techbridge.core.money import to_fen
+from techbridge.core.phrases import Phrase, phrase
 from techbridge.notifications.models import NotificationKind
 from techbridge.notifications.services import notify
 from techbridge.sharing.access import manages
@@ -171,7 +172,7 @@ def _audit(event: str, actor: Actor, booking: Booking, **detail: Any) -> None:
     audit_record(event, actor=actor, obj=booking, detail=detail or None)
 
 
-def _tell(recipients: Any, actor: Actor, title: str, booking: Booking) -> None:
+def _tell(recipients: Any, actor: Actor, title: str | Phrase, booking: Booking) -> None:
     actor_pk = getattr(actor, "pk", None)
     notify(
         recipients=[u for u in recipients if u is not None and u.pk != actor_pk],
@@ -251,8 +252,10 @@ def booking_create(
         _tell(
             _managers(resource),
             actor,
-            _("Booking request for %(name)s on %(start)s")
-            % {"name": resource.name, "start": _fmt(starts_at)},
+            phrase(
+                "Booking request for %(name)s on %(start)s",
+                {"name": resource.name, "start": _fmt(starts_at)},
+            ),
             booking,
         )
     return booking
@@ -337,8 +340,10 @@ def booking_approve(*, actor: Actor, booking: Booking, note: str = "") -> Bookin
     _tell(
         [booking.booked_by],
         actor,
-        _("Your booking of %(name)s on %(start)s is approved")
-        % {"name": booking.resource.name, "start": _fmt(booking.starts_at)},
+        phrase(
+            "Your booking of %(name)s on %(start)s is approved",
+            {"name": booking.resource.name, "start": _fmt(booking.starts_at)},
+        ),
         booking,
     )
     _open_order(booking)
@@ -368,8 +373,10 @@ def booking_reject(*, actor: Actor, booking: Booking, reason: str) -> Booking:
     _tell(
         [booking.booked_by],
         actor,
-        _("Your booking of %(name)s on %(start)s was rejected")
-        % {"name": booking.resource.name, "start": _fmt(booking.starts_at)},
+        phrase(
+            "Your booking of %(name)s on %(start)s was rejected",
+            {"name": booking.resource.name, "start": _fmt(booking.starts_at)},
+        ),
         booking,
     )
     return booking
@@ -433,8 +440,10 @@ def booking_cancel(
         _tell(
             [booking.booked_by],
             actor,
-            _("Your booking of %(name)s on %(start)s was cancelled by the owner")
-            % {"name": booking.resource.name, "start": _fmt(booking.starts_at)},
+            phrase(
+                "Your booking of %(name)s on %(start)s was cancelled by the owner",
+                {"name": booking.resource.name, "start": _fmt(booking.starts_at)},
+            ),
             booking,
         )
     return booking

@@ -19,6 +19,7 @@ from techbridge.core.actors import Actor
 from techbridge.core.events import record_event
 from techbridge.core.exceptions import ConflictError
 from techbridge.core.money import from_fen, to_fen
+from techbridge.core.phrases import Phrase, phrase
 from techbridge.core.sequences import next_number
 from techbridge.sharing import pricing
 from techbridge.sharing.models import (
@@ -224,7 +225,9 @@ def owner_side(order: ServiceOrder) -> list[User]:
     return [*managers, *staff]
 
 
-def tell(recipients: Iterable[User], actor: Actor, title: str, order: ServiceOrder) -> None:
+def tell(
+    recipients: Iterable[User], actor: Actor, title: str | Phrase, order: ServiceOrder
+) -> None:
     from techbridge.notifications.services import notify
 
     actor_pk = getattr(actor, "pk", None)
@@ -240,8 +243,10 @@ def tell_priced(order: ServiceOrder, actor: Actor) -> None:
     tell(
         [order.customer_user],
         actor,
-        _("Order %(n)s is priced at %(a)s yuan: please check and confirm it.")
-        % {"n": order.number, "a": order.amount},
+        phrase(
+            "Order %(n)s is priced at %(a)s yuan: please check and confirm it.",
+            {"n": order.number, "a": order.amount},
+        ),
         order,
     )
 

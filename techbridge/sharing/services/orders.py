@@ -26,6 +26,7 @@ from techbridge.audit.services import audit_record
 from techbridge.core.actors import Actor, actor_or_none, is_active_user
 from techbridge.core.exceptions import TransitionError
 from techbridge.core.money import from_fen
+from techbridge.core.phrases import phrase
 from techbridge.organisations.models import Organisation
 from techbridge.sharing import access
 from techbridge.sharing.models import (
@@ -408,8 +409,10 @@ def order_confirm(
     kit.tell(
         kit.owner_side(order),
         actor,
-        _("Order %(n)s (%(a)s yuan) was confirmed by the customer.")
-        % {"n": order.number, "a": order.amount},
+        phrase(
+            "Order %(n)s (%(a)s yuan) was confirmed by the customer.",
+            {"n": order.number, "a": order.amount},
+        ),
         order,
     )
     return order
@@ -445,7 +448,7 @@ def order_cancel(
     )
     audit_record(AuditEventType.TRANSITION, actor=actor, obj=order, detail={"to": order.status})
     others = [order.customer_user, *kit.owner_side(order)]
-    kit.tell(others, actor, _("Order %(n)s was cancelled.") % {"n": order.number}, order)
+    kit.tell(others, actor, phrase("Order %(n)s was cancelled.", {"n": order.number}), order)
     return order
 
 

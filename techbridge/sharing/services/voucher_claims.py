@@ -20,6 +20,7 @@ from techbridge.audit.services import audit_record
 from techbridge.core.actors import Actor, actor_or_none
 from techbridge.core.exceptions import TransitionError
 from techbridge.core.money import format_yuan, to_fen
+from techbridge.core.phrases import Phrase, phrase
 from techbridge.core.sequences import next_number
 from techbridge.notifications.models import NotificationKind
 from techbridge.notifications.services import notify
@@ -151,7 +152,7 @@ def _claim_moved(
     )
 
 
-def _tell_claimant(claim: ReimbursementClaim, title: str, body: str = "") -> None:
+def _tell_claimant(claim: ReimbursementClaim, title: str | Phrase, body: str | Phrase = "") -> None:
     notify(
         recipients=[claim.submitted_by],
         kind=NotificationKind.OTHER,
@@ -178,8 +179,10 @@ def claim_approve(*, actor: Actor, claim: ReimbursementClaim, note: str = "") ->
     )
     _tell_claimant(
         locked,
-        _("Claim %(n)s approved: %(v)s yuan")
-        % {"n": locked.number, "v": format_yuan(locked.amount)},
+        phrase(
+            "Claim %(n)s approved: %(v)s yuan",
+            {"n": locked.number, "v": format_yuan(locked.amount)},
+        ),
     )
     claim.refresh_from_db()
     return claim
@@ -204,7 +207,9 @@ def claim_reject(*, actor: Actor, claim: ReimbursementClaim, reason: str) -> Rei
         ["decided_by", "decided_at", "decision_note"],
         locked.decision_note,
     )
-    _tell_claimant(locked, _("Claim %(n)s rejected") % {"n": locked.number}, locked.decision_note)
+    _tell_claimant(
+        locked, phrase("Claim %(n)s rejected", {"n": locked.number}), locked.decision_note
+    )
     claim.refresh_from_db()
     return claim
 
@@ -229,7 +234,9 @@ def claim_pay(
     )
     _tell_claimant(
         locked,
-        _("Claim %(n)s paid: %(v)s yuan") % {"n": locked.number, "v": format_yuan(locked.amount)},
+        phrase(
+            "Claim %(n)s paid: %(v)s yuan", {"n": locked.number, "v": format_yuan(locked.amount)}
+        ),
         locked.payment_reference,
     )
     claim.refresh_from_db()

@@ -21,6 +21,7 @@ from techbridge.codes.selectors import region_codes, region_prefix
 from techbridge.core.actors import Actor, actor_or_none
 from techbridge.core.exceptions import TransitionError
 from techbridge.core.money import format_yuan, to_fen
+from techbridge.core.phrases import phrase
 from techbridge.core.sequences import next_number
 from techbridge.notifications.models import NotificationKind
 from techbridge.notifications.services import notify
@@ -398,10 +399,14 @@ def application_approve(
     notify(
         recipients=[locked.applicant],
         kind=NotificationKind.OTHER,
-        title=_("Innovation voucher %(code)s issued: %(v)s yuan")
-        % {"code": code, "v": format_yuan(value)},
-        body=_("Programme: %(p)s. Valid until %(d)s.")
-        % {"p": programme.name, "d": voucher.valid_until.isoformat()},
+        title=phrase(
+            "Innovation voucher %(code)s issued: %(v)s yuan",
+            {"code": code, "v": format_yuan(value)},
+        ),
+        body=phrase(
+            "Programme: %(p)s. Valid until %(d)s.",
+            {"p": programme.name, "d": voucher.valid_until.isoformat()},
+        ),
         link=link_to("voucher", voucher.pk),
     )
     application.refresh_from_db()
@@ -439,7 +444,7 @@ def application_reject(
     notify(
         recipients=[locked.applicant],
         kind=NotificationKind.OTHER,
-        title=_("Voucher application not approved: %(p)s") % {"p": locked.programme.name},
+        title=phrase("Voucher application not approved: %(p)s", {"p": locked.programme.name}),
         body=locked.decision_note,
         link=link_to("voucher_application", locked.pk),
     )

@@ -194,7 +194,7 @@ def test_owner_approves_and_the_customer_is_told(sharing_world) -> None:
     approved = services.booking_approve(actor=p.researcher, booking=booking, note="同意")
     assert approved.status == BookingStatus.APPROVED and approved.decided_by == p.researcher
     assert approved.version == 2
-    assert Notification.objects.filter(recipient=p.owner, title__contains="approved").exists()
+    assert Notification.objects.filter(recipient=p.owner, title_msgid__contains="approved").exists()
     assert AuditEvent.objects.filter(event="approval", object_id=str(booking.pk)).exists()
     with pytest.raises(TransitionError):
         services.booking_approve(actor=p.researcher, booking=booking)
@@ -217,7 +217,7 @@ def test_reject_needs_a_reason_and_tells_the_customer(sharing_world) -> None:
         services.booking_reject(actor=p.researcher, booking=booking, reason=" ")
     rejected = services.booking_reject(actor=p.researcher, booking=booking, reason="检修")
     assert rejected.status == BookingStatus.REJECTED
-    assert Notification.objects.filter(recipient=p.owner, title__contains="rejected").exists()
+    assert Notification.objects.filter(recipient=p.owner, title_msgid__contains="rejected").exists()
 
 
 # --- cancellation, no-show, completion ----------------------------------------------------
@@ -266,7 +266,9 @@ def test_owner_cancels_with_a_reason_and_no_fee(sharing_world) -> None:
         actor=p.researcher, booking=booking, reason="设备故障", now=now
     )
     assert sel.late_fee_for(cancelled) == 0
-    assert Notification.objects.filter(recipient=p.owner, title__contains="cancelled").exists()
+    assert Notification.objects.filter(
+        recipient=p.owner, title_msgid__contains="cancelled"
+    ).exists()
     with pytest.raises(PermissionDenied):
         services.booking_cancel(actor=p.outsider, booking=booking, now=now)
 

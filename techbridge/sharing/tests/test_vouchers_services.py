@@ -444,7 +444,7 @@ def test_claim_lifecycle_moves_the_counters_exactly(vw: VoucherWorld) -> None:
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.PAID and claim.paid_at is not None
     assert _counters(vw.programme) == (D("10000.00"), D("666.66"), D("666.66"), D("666.66"))
-    assert Notification.objects.filter(recipient=vw.agency_member, title__contains="paid")
+    assert Notification.objects.filter(recipient=vw.agency_member, title_msgid__contains="paid")
     kinds = list(VoucherEvent.objects.filter(claim=claim).values_list("kind", flat=True))
     assert kinds == ["claimed", "claim_approved", "claim_paid"]
 

@@ -15,6 +15,7 @@ from techbridge.audit.models import AuditEventType
 from techbridge.audit.services import audit_record
 from techbridge.core.actors import Actor
 from techbridge.core.events import record_event
+from techbridge.core.phrases import Phrase
 from techbridge.notifications.models import NotificationKind
 from techbridge.notifications.services import notify
 from techbridge.supervision import clocks
@@ -130,8 +131,8 @@ def dispatchers() -> QuerySet[Any]:
 def tell(
     recipients: Iterable[Any],
     *,
-    title: str,
-    body: str = "",
+    title: str | Phrase,
+    body: str | Phrase = "",
     link: str = "",
     actor: Actor = None,
 ) -> None:

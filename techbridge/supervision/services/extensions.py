@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from techbridge.codes.workcalendar import ClockError
 from techbridge.core.actors import Actor, actor_or_none
 from techbridge.core.exceptions import TransitionError
+from techbridge.core.phrases import phrase
 from techbridge.supervision import clocks, rules
 from techbridge.supervision.models import (
     OPEN_STATUSES,
@@ -111,7 +112,7 @@ def extension_request(
             approvers.append(desk.supervised_by.head)
     tell(
         approvers,
-        title=_("Problem %(number)s: extension requested") % {"number": report.number},
+        title=phrase("Problem %(number)s: extension requested", {"number": report.number}),
         body=reason,
         link=report.get_absolute_url(),
         actor=actor,

@@ -19,6 +19,7 @@ from django.utils.translation import pgettext
 from techbridge.core.actors import Actor, actor_or_none
 from techbridge.core.attachments import store_attachment
 from techbridge.core.exceptions import TransitionError
+from techbridge.core.phrases import phrase
 from techbridge.core.sequences import next_number
 from techbridge.organisations.models import Organisation, OrganisationKind
 from techbridge.projects.models import Project, ProjectStage
@@ -224,20 +225,25 @@ def report_create(
     if department_id is not None:
         tell(
             handlers_of(department_id),
-            title=_("New problem %(number)s: %(title)s")
-            % {"number": report.number, "title": title},
-            body=_("Urgency: %(urgency)s. Call the reporter back by %(due)s.")
-            % {
-                "urgency": report.get_urgency_display(),
-                "due": timezone.localtime(report.response_due_at).strftime("%Y-%m-%d %H:%M"),
-            },
+            title=phrase(
+                "New problem %(number)s: %(title)s", {"number": report.number, "title": title}
+            ),
+            body=phrase(
+                "Urgency: %(urgency)s. Call the reporter back by %(due)s.",
+                {
+                    "urgency": report.get_urgency_display(),
+                    "due": timezone.localtime(report.response_due_at).strftime("%Y-%m-%d %H:%M"),
+                },
+            ),
             link=link_url,
             actor=actor,
         )
     else:
         tell(
             dispatchers(),
-            title=_("Problem %(number)s has no department: assign it") % {"number": report.number},
+            title=phrase(
+                "Problem %(number)s has no department: assign it", {"number": report.number}
+            ),
             link=link_url,
             actor=actor,
         )
@@ -323,8 +329,10 @@ def report_reassign(
     audit(report, actor=actor, what="reassign")
     tell(
         handlers_of(department.pk),
-        title=_("Problem %(number)s was reassigned to you: %(title)s")
-        % {"number": report.number, "title": report.title},
+        title=phrase(
+            "Problem %(number)s was reassigned to you: %(title)s",
+            {"number": report.number, "title": report.title},
+        ),
         body=reason,
         link=report.get_absolute_url(),
         actor=actor,

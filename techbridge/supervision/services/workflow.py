@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from techbridge.core.actors import Actor, actor_or_none
 from techbridge.core.exceptions import TransitionError
+from techbridge.core.phrases import phrase
 from techbridge.supervision import rules
 from techbridge.supervision.models import (
     ClockPause,
@@ -199,7 +200,7 @@ def report_reply(
     audit(report, actor=actor, what="reply")
     tell(
         [report.assignee] if report.assignee_id else handlers_of(report.department_id),
-        title=_("Problem %(number)s: the reporter replied") % {"number": report.number},
+        title=phrase("Problem %(number)s: the reporter replied", {"number": report.number}),
         body=message,
         link=report.get_absolute_url(),
         actor=actor,
@@ -314,7 +315,7 @@ def report_reopen(
     audit(report, actor=actor, what="reopen")
     tell(
         [report.assignee] if report.assignee_id else handlers_of(report.department_id),
-        title=_("Problem %(number)s was reopened") % {"number": report.number},
+        title=phrase("Problem %(number)s was reopened", {"number": report.number}),
         body=reason,
         link=report.get_absolute_url(),
         actor=actor,

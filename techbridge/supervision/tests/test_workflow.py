@@ -108,7 +108,9 @@ def test_reopen_goes_back_to_in_progress_and_keeps_the_clock(world, file_report)
     assert report.status == "in_progress" and report.reopen_count == 1
     assert report.resolution_due_at == due and report.resolved_at is None
     assert report.rating is None  # the rating of the failed resolution goes with it
-    assert Notification.objects.filter(recipient=world.handler, title__contains="reopened").exists()
+    assert Notification.objects.filter(
+        recipient=world.handler, title_msgid__contains="reopened"
+    ).exists()
 
 
 def test_only_the_departments_handlers_take_steps(world, file_report) -> None:
