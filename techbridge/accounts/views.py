@@ -3,6 +3,7 @@ security administrator."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -10,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -67,9 +68,10 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     device = otp.confirmed_device(request.user)
     if device is None:
         return redirect("accounts:otp_setup")
-    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    landing = resolve_url(settings.LOGIN_REDIRECT_URL)
+    next_url = request.POST.get("next") or request.GET.get("next") or landing
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "/"
+        next_url = landing
     error = ""
     if request.method == "POST":
         if otp.verify(request, device, request.POST.get("token", "")):
@@ -87,7 +89,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if otp.verify(request, device, request.POST.get("token", "")):
             messages.success(request, _("Two-factor login is set up."))
-            return redirect("core:home")
+            return redirect(settings.LOGIN_REDIRECT_URL)
         error = _("The code is wrong. Check the time on your device and try again.")
     return render(
         request,
@@ -205,7 +207,8 @@ def approvals(request: HttpRequest) -> HttpResponse:
     pending = [
         u
         for u in User.objects.filter(
-            role__in=[r.value for r in ADMIN_ROLES], approved_at__isnull=True,
+            role__in=[r.value for r in ADMIN_ROLES],
+            approved_at__isnull=True,
             created_by__isnull=False,
         ).select_related("created_by")
     ]
@@ -262,9 +265,7 @@ def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("You cannot deactivate your own account."))
     else:
         try:
-            services.user_set_active(
-                actor=request.user, user=account, active=not account.is_active
-            )
+            services.user_set_active(actor=request.user, user=account, active=not account.is_active)
         except TransitionError as exc:
             messages.error(request, exc.message)
         else:

@@ -68,7 +68,7 @@ navigation: list = [
     ("catalogue:instruments", _("Instruments"), None, 12),
     ("catalogue:labs", _("Labs"), None, 13),
     ("catalogue:demands", _("Demands"), None, 14),
-    ("catalogue:workspace", _("My workspace"), _MEMBERS, 20),
+    ("catalogue:workspace", _("My listings"), _MEMBERS, 20),
     ("catalogue:review", _("Review queue"), frozenset({Role.BUREAU_STAFF}), 21),
     ("catalogue:import", _("Import"), frozenset({Role.BUREAU_STAFF}), 22),
 ]

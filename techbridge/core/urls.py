@@ -8,6 +8,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("workbench/", views.workbench, name="workbench"),
     path("health/", views.health, name="health"),
     # Load-balancer probes, without a trailing slash as load balancers are set up.
     path("healthz", views.healthz, name="healthz"),
@@ -18,5 +19,6 @@ urlpatterns = [
 public_url_names = frozenset({"core:home", "core:health", "core:healthz", "core:readyz"})
 navigation = [
     ("core:home", _("Home"), None, 0),
+    ("core:workbench", _("My workbench"), frozenset(set(Role.values) - {Role.VISITOR}), 1),
     ("admin:index", _("Administration"), frozenset({Role.SYSTEM_ADMIN, Role.BUREAU_STAFF}), 99),
 ]

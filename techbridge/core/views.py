@@ -13,6 +13,18 @@ from django.views.decorators.cache import never_cache
 from techbridge.organisations.models import Organisation, OrganisationStatus
 
 
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    """我的工作台: what waits for this user, from every app; where the login lands."""
+    from techbridge.core import workbench as bench
+
+    return render(
+        request,
+        "core/workbench.html",
+        {"items": bench.items_for(request.user), "panels": bench.panels_for(request.user)},
+    )
+
+
 def home(request: HttpRequest) -> HttpResponse:
     from techbridge.catalogue.selectors import home_summary
 

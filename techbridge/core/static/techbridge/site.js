@@ -1,9 +1,13 @@
 // Behaviour that used to sit in inline event handlers, which the Content-Security-Policy
 // (script-src 'self') refuses: confirmation of risky forms and the language switcher.
 "use strict";
+// data-confirm sits on the form or on the button that submits it (a form with several
+// buttons asks only for the risky one); without JavaScript the form simply submits.
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  var question = form.getAttribute && form.getAttribute("data-confirm");
+  var button = event.submitter;
+  var question = (button && button.getAttribute && button.getAttribute("data-confirm")) ||
+    (form.getAttribute && form.getAttribute("data-confirm"));
   if (question && !window.confirm(question)) {
     event.preventDefault();
   }
@@ -74,6 +78,26 @@ document.addEventListener("click", function (event) {
       if (field.value.trim()) {
         preview(field);
       }
+    });
+  });
+})();
+
+// Menu groups (<details class="navgroup">): one open at a time; a click outside or Escape
+// closes the open one, so a dropdown never stays over the page by accident.
+(function () {
+  const groups = () => document.querySelectorAll("details.navgroup");
+  document.addEventListener("toggle", function (event) {
+    const opened = event.target;
+    if (!(opened instanceof HTMLDetailsElement) || !opened.classList.contains("navgroup") || !opened.open) return;
+    groups().forEach(function (other) { if (other !== opened) other.open = false; });
+  }, true);
+  document.addEventListener("click", function (event) {
+    groups().forEach(function (group) { if (group.open && !group.contains(event.target)) group.open = false; });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    groups().forEach(function (group) {
+      if (group.open) { group.open = false; group.querySelector("summary").focus(); }
     });
   });
 })();
