@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -143,10 +144,32 @@ class LinksForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, project: Project, everything: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["deals"].queryset = deals_visible_to(user).order_by("-id")  # type: ignore[attr-defined]
-        self.fields["contracts"].queryset = contracts_visible_to(user).order_by("-id")  # type: ignore[attr-defined]
+        deals = deals_visible_to(user).order_by("-id")
+        contracts = contracts_visible_to(user).order_by("-id")
+        if not everything and not self.is_bound:
+            # Offered by default: what involves the project's investor or local company,
+            # and what is linked already. Bureau staff see every contract of the market
+            # (thousands of checkboxes); "show all" and a submitted form take them all.
+            orgs = [o for o in (project.investor_organisation_id, project.local_company_id) if o]
+            deals = deals.filter(
+                Q(enterprise_id__in=orgs) | Q(supplier_id__in=orgs) | Q(projects=project)
+            ).distinct()
+            contracts = contracts.filter(
+                Q(seller_organisation_id__in=orgs)
+                | Q(buyer_organisation_id__in=orgs)
+                | Q(projects=project)
+            ).distinct()
+        self.fields["deals"].queryset = deals  # type: ignore[attr-defined]
+        self.fields["contracts"].queryset = contracts  # type: ignore[attr-defined]
+        # Named as people know them, the number second (not "2026520100010000001" alone).
+        self.fields["deals"].label_from_instance = lambda d: d.title  # type: ignore[attr-defined]
+        self.fields["contracts"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda c: f"{c.name}（{c.registration_number}）" if c.registration_number else c.name
+        )
 
 
 class BatchForm(forms.Form):

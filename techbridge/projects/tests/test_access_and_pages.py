@@ -261,8 +261,12 @@ def test_links_page_links_a_registered_contract(ledger, project):
     client = _client(ledger, ledger.staff)
     url = reverse("projects:links", args=[project.code])
     assert client.get(url).status_code == 200
+    # Every contract the reader may see is one click away ("show all") ...
+    assert str(contract) in client.get(url, {"all": "1"}).content.decode()
     assert client.post(url, {"contracts": [contract.pk]}).status_code == 302
     assert list(project.contracts.all()) == [contract]
+    # ... and once linked it is offered by default, ticked.
+    assert str(contract) in client.get(url).content.decode()
     assert ProjectEvent.objects.filter(project=project, kind="linked").exists()
     page = client.get(project.get_absolute_url()).content.decode()
     assert contract.name in page

@@ -213,6 +213,8 @@ def project_links(request: HttpRequest, code: str) -> HttpResponse:
     form = LinksForm(
         request.POST or None,
         user=request.user,
+        project=project,
+        everything=request.GET.get("all") == "1",
         initial={
             "deals": list(project.deals.values_list("pk", flat=True)),
             "contracts": list(project.contracts.values_list("pk", flat=True)),
@@ -232,7 +234,10 @@ def project_links(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, _("Links saved."))
         return redirect(project.get_absolute_url())
     return render(
-        request, "projects/links.html", {"form": form, "project": project}, status=done.status
+        request,
+        "projects/links.html",
+        {"form": form, "project": project, "everything": request.GET.get("all") == "1"},
+        status=done.status,
     )
 
 
