@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint setup setup-test install install-dev bench bench-text bench-matching bench-catalogue bench-contracts bench-scheduler bench-jobs bench-index-nodes bench-sharing bench-projects bench-escalation eval-matching clean
+.PHONY: run test lint setup setup-test install install-dev bench bench-text bench-matching bench-catalogue bench-contracts bench-scheduler bench-jobs bench-index-nodes bench-sharing bench-projects bench-escalation bench-pages eval-matching clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -56,7 +56,7 @@ lint: setup-test
 	$(BIN)/techbridge makemigrations --check --dry-run
 
 # Benchmarks print their figures next to a baseline measured in the same run.
-bench: bench-text bench-catalogue bench-matching bench-contracts bench-scheduler bench-jobs bench-index-nodes bench-sharing bench-projects bench-escalation
+bench: bench-text bench-catalogue bench-matching bench-contracts bench-scheduler bench-jobs bench-index-nodes bench-sharing bench-projects bench-escalation bench-pages
 
 bench-text: setup-test
 	$(BIN)/python benchmarks/bench_text.py
@@ -91,6 +91,11 @@ bench-projects: setup-test
 
 bench-escalation: setup-test
 	$(BIN)/python benchmarks/bench_escalation.py
+
+# Issue 14: every page of every demo role (demo world, then + 100,000 achievements) and
+# login → workbench; BENCH_ARGS=--quick for the demo world only.
+bench-pages: setup-test
+	$(BIN)/python benchmarks/bench_pages.py $(BENCH_ARGS)
 
 # Issue 13: ranking quality on the CSL data (../shared/data/csl/) next to two BM25 baselines;
 # exits 1 when a class falls below the normalised baseline (docs/matching-quality.md).
