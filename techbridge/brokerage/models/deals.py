@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from techbridge.codes.choices import TechField
 from techbridge.core.models import (
@@ -22,13 +23,14 @@ from techbridge.core.money import MoneyField
 
 
 class DealStage(models.TextChoices):
-    PUBLICATION = "publication", "需求发布"
-    PACKAGING = "packaging", "成果包装"
-    VALUATION = "valuation", "价值评估"
-    PLANNING = "planning", "项目策划"
-    FINANCING = "financing", "项目融资"
-    OPERATION = "operation", "商业运作/签约"
-    CLOSED = "closed", "已结束"
+    # The six stages of the 六步法 pipeline, in the reader's language (were Chinese literals).
+    PUBLICATION = "publication", pgettext_lazy("deal stage", "Demand publication")
+    PACKAGING = "packaging", pgettext_lazy("deal stage", "Achievement packaging")
+    VALUATION = "valuation", pgettext_lazy("deal stage", "Valuation")
+    PLANNING = "planning", pgettext_lazy("deal stage", "Project planning")
+    FINANCING = "financing", pgettext_lazy("deal stage", "Project financing")
+    OPERATION = "operation", pgettext_lazy("deal stage", "Commercial operation / signing")
+    CLOSED = "closed", pgettext_lazy("deal stage", "Closed")
 
 
 #: The open stages in pipeline order (a deal moves forward one at a time, or closes).

@@ -1,5 +1,6 @@
 """Codes shown by their names (issue 14): ``{% load codes %}`` then
-``{{ org.region_code|region_name }}`` → 贵州省 贵阳市 花溪区,
+``{{ org.region_code|region_name }}`` → 贵州省 贵阳市 花溪区 (English: Huaxi District,
+Guiyang City, Guizhou Province),
 ``{{ c.seller_country|country_name }}`` → 中国 / China,
 ``{{ org.legal_person_type|code_name:"legal_person_type" }}`` → 事业单位.
 The code stays in the tooltip (staff quote it); an unknown code is shown as it is."""
@@ -12,6 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from techbridge.codes import selectors
+from techbridge.codes.romanise import division_name_en
 
 register = template.Library()
 
@@ -30,8 +32,14 @@ def _named(name: str, code: str) -> SafeString:
 
 @register.filter
 def region_name(code: str | None) -> SafeString:
+    """贵州省 贵阳市 花溪区 in Chinese; "Huaxi District, Guiyang City, Guizhou Province"
+    in English (romanised names, smallest division first, as English addresses go)."""
     code = (code or "").strip()
-    return _named(selectors.region_label(code) if code else "", code)
+    if not code or _chinese():
+        return _named(selectors.region_label(code) if code else "", code)
+    chain = selectors.region_chain(code)
+    name = ", ".join(division_name_en(r.name) for r in reversed(chain)) if chain else code
+    return _named(name, code)
 
 
 @register.filter
