@@ -13,6 +13,7 @@ from techbridge.accounts.roles import Role
 from techbridge.audit.models import AuditEventType, AuditResult
 from techbridge.audit.selectors import audit_events
 from techbridge.audit.templatetags.audit_tags import object_types
+from techbridge.core.visibility import links_for
 
 
 def _date(value: str) -> date | None:
@@ -35,6 +36,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     }
     qs = audit_events(**filters, date_from=_date(g.get("from", "")), date_to=_date(g.get("to", "")))
     page = Paginator(qs, 50).get_page(g.get("page"))
+    # Each row names its object; where the reader may open it, the name links to it.
+    links = links_for(request.user, ((e.object_type, e.object_id) for e in page))
+    for event in page:
+        event.link = links.get((event.object_type, event.object_id), "")  # type: ignore[attr-defined]
     return render(
         request,
         "audit/log.html",

@@ -9,6 +9,18 @@ class CatalogueConfig(AppConfig):
     verbose_name = "Catalogue"
 
     def ready(self) -> None:
+        from functools import partial
+
+        from techbridge.catalogue.kinds import KINDS
+        from techbridge.catalogue.selectors import visible_queryset
+        from techbridge.core import visibility
+
+        for kind, model in KINDS.items():
+            visibility.register(
+                model._meta.label_lower,
+                visible=partial(visible_queryset, kind),
+                url=lambda r: r.get_absolute_url(),
+            )
         from techbridge.imports import registry
 
         for kind in IMPORT_KINDS:

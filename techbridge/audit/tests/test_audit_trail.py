@@ -65,3 +65,25 @@ def test_control_characters_cannot_forge_log_lines() -> None:
     record = logging.LogRecord("t", logging.INFO, __file__, 1, "user said %s", ("a\nFAKE b",), None)
     line = SafeFormatter("%(message)s").format(record)
     assert "\n" not in line and "\\n" in line
+
+
+def test_rows_link_to_their_object_only_where_the_reader_may_open_it(personas) -> None:
+    from techbridge.catalogue import services
+
+    draft = services.record_create(
+        actor=personas.owner,
+        kind="achievement",
+        title="未公开的草稿成果",
+        technical_field="new_energy",
+    )
+    demand = services.record_create(
+        actor=personas.owner, kind="demand", title="已发布的需求", technical_field="new_energy"
+    )
+    services.record_submit(actor=personas.owner, record=demand)
+    services.record_publish(actor=personas.staff, record=demand)
+    reader = personas.client_for(personas.audit_admin)
+    published = reader.get("/audit/?object_type=catalogue.demand").content.decode()
+    assert f'<a href="{demand.get_absolute_url()}">已发布的需求</a>' in published
+    hidden = reader.get("/audit/?object_type=catalogue.achievement").content.decode()
+    assert "未公开的草稿成果" in hidden  # named ...
+    assert draft.get_absolute_url() not in hidden  # ... but a draft of another is not linked
