@@ -46,6 +46,10 @@ class Achievement(CatalogueRecord):
             *CatalogueRecord.Meta.indexes,
             models.Index(fields=["status", "-trl", "-published_at"], name="cat_achievement_sttrl"),
             models.Index(fields=["status", "title"], name="cat_achievement_sttitle"),
+            # The same orders without the status prefix, for "published OR mine" (see
+            # cat_%(class)s_pubid): at 100,000 achievements 125 ms of sorting → a page.
+            models.Index(fields=["-trl", "-published_at", "-id"], name="cat_achievement_trlid"),
+            models.Index(fields=["title", "id"], name="cat_achievement_titleid"),
         ]
 
 
