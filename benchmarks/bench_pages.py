@@ -46,7 +46,6 @@ import re
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -54,6 +53,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
+
+import scratch  # benchmarks/scratch.py: a database of the benchmark's own
+from scratch import drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -65,30 +67,7 @@ ENTERPRISE = "enterprise"
 
 
 def setup_database() -> tuple[str, str | None]:
-    """Point Django at a database of our own; returns (description, PG name to drop)."""
-    data_dir = tempfile.mkdtemp(prefix="tb-bench-pages-")
-    os.environ["TECHBRIDGE_DATA_DIR"] = data_dir
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        import psycopg
-
-        name = f"tb_bench_pages_{os.getpid()}"
-        base, _, _old = url.rpartition("/")
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = f"{base}/{name}"
-        return f"PostgreSQL ({name})", name
-    os.environ.pop("DATABASE_URL", None)
-    return f"SQLite ({data_dir})", None
-
-
-def drop_database(original_url: str, name: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(original_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    return scratch.setup_database("pages")
 
 
 def _p95(samples: list[float]) -> float:

@@ -35,11 +35,13 @@ import random
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import scratch  # benchmarks/scratch.py: a database of the benchmark's own
+from scratch import drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -53,30 +55,7 @@ REGIONS = ["110108", "110105", "310104", "440300", "520100", "320100", "330100"]
 
 
 def setup_database() -> tuple[str, str | None]:
-    """Point Django at a database of our own; returns (description, PG name to drop)."""
-    data_dir = tempfile.mkdtemp(prefix="tb-bench-sharing-")
-    os.environ["TECHBRIDGE_DATA_DIR"] = data_dir
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        import psycopg
-
-        name = f"tb_bench_sharing_{os.getpid()}"
-        base, _, _old = url.rpartition("/")
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = f"{base}/{name}"
-        return f"PostgreSQL ({name})", name
-    os.environ.pop("DATABASE_URL", None)
-    return f"SQLite ({data_dir})", None
-
-
-def drop_database(original_url: str, name: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(original_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    return scratch.setup_database("sharing")
 
 
 def _p95(samples: list[float]) -> float:

@@ -30,39 +30,19 @@ import os
 import random
 import shutil
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+
+import scratch  # benchmarks/scratch.py: a database of the benchmark's own
+from scratch import drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
 def setup_database() -> tuple[str, str | None]:
-    data_dir = tempfile.mkdtemp(prefix="tb-bench-settle-")
-    os.environ["TECHBRIDGE_DATA_DIR"] = data_dir
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        import psycopg
-
-        name = f"tb_bench_settle_{os.getpid()}"
-        base, _, _old = url.rpartition("/")
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = f"{base}/{name}"
-        return f"PostgreSQL ({name})", name
-    os.environ.pop("DATABASE_URL", None)
-    return f"SQLite ({data_dir})", None
-
-
-def drop_database(original_url: str, name: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect(original_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    return scratch.setup_database("settle")
 
 
 def build_world(n_orders: int, seed: int = 11) -> None:
