@@ -260,9 +260,18 @@ def test_links_page_links_a_registered_contract(ledger, project):
     contract_services.contract_certify_and_register(actor=ledger.staff, contract=contract)
     client = _client(ledger, ledger.staff)
     url = reverse("projects:links", args=[project.code])
-    assert client.get(url).status_code == 200
-    # Every contract the reader may see is one click away ("show all") ...
-    assert str(contract) in client.get(url, {"all": "1"}).content.decode()
+    # A contract between other parties: not offered by default (bureau staff would face
+    # every contract of the market), one click away with "show all".
+    other = contract_services.contract_create(
+        actor=ledger.personas.outsider,
+        **contract_data(
+            ledger.personas, name="别家的合同", seller_organisation=ledger.personas.other_org
+        ),
+    )
+    assert "别家的合同" not in client.get(url).content.decode()
+    shown_all = client.get(url, {"all": "1"}).content.decode()
+    assert "别家的合同" in shown_all and str(contract) in shown_all
+    assert other.pk
     assert client.post(url, {"contracts": [contract.pk]}).status_code == 302
     assert list(project.contracts.all()) == [contract]
     # ... and once linked it is offered by default, ticked.
