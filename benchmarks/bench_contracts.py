@@ -26,14 +26,12 @@ import csv
 import datetime as dt
 import os
 import random
-import shutil
 import statistics
 import sys
 import time
 from pathlib import Path
 
 import scratch  # benchmarks/scratch.py: a database of the benchmark's own
-from scratch import drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -282,12 +280,7 @@ def main() -> None:
         bench_statistics(args.queries, args.baseline_queries)
         print(f"load average at the end {os.getloadavg()} (other work on the machine skews times)")
     finally:
-        if args.keep:
-            print(f"kept {pg_name or os.environ['TECHBRIDGE_DATA_DIR']}")
-        else:
-            if pg_name:
-                drop_database(original_url, pg_name)
-            shutil.rmtree(os.environ["TECHBRIDGE_DATA_DIR"], ignore_errors=True)
+        scratch.clean_up(original_url, pg_name, keep=args.keep)
 
 
 if __name__ == "__main__":

@@ -43,7 +43,6 @@ import argparse
 import io
 import os
 import re
-import shutil
 import statistics
 import sys
 import time
@@ -55,7 +54,6 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scratch  # benchmarks/scratch.py: a database of the benchmark's own
-from scratch import drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -476,12 +474,7 @@ def main() -> None:
             "(other work on the machine skews times)"
         )
     finally:
-        if args.keep:
-            print(f"kept {pg_name or os.environ['TECHBRIDGE_DATA_DIR']}")
-        else:
-            if pg_name:
-                drop_database(original_url, pg_name)
-            shutil.rmtree(os.environ["TECHBRIDGE_DATA_DIR"], ignore_errors=True)
+        scratch.clean_up(original_url, pg_name, keep=args.keep)
 
 
 if __name__ == "__main__":

@@ -28,14 +28,12 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import sys
 import time
 from decimal import Decimal
 from pathlib import Path
 
 import scratch  # benchmarks/scratch.py: a database of the benchmark's own
-from scratch import drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -426,12 +424,7 @@ def main() -> None:
         verify(run.pk)
         print(f"load average at the end {os.getloadavg()} (other work on the machine skews times)")
     finally:
-        if args.keep:
-            print(f"kept {pg_name or os.environ['TECHBRIDGE_DATA_DIR']}")
-        else:
-            if pg_name:
-                drop_database(original_url, pg_name)
-            shutil.rmtree(os.environ["TECHBRIDGE_DATA_DIR"], ignore_errors=True)
+        scratch.clean_up(original_url, pg_name, keep=args.keep)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ to it, dropped at the end. Benchmarks never touch var/. Call before ``django.set
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 
 
@@ -35,3 +36,15 @@ def drop_database(original_url: str, name: str) -> None:
     connections.close_all()
     with psycopg.connect(original_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def clean_up(original_url: str, name: str | None, *, keep: bool) -> None:
+    """At the end of a run: drop the scratch database and its data directory, or, with
+    ``keep``, say where they are for a look afterwards."""
+    data_dir = os.environ["TECHBRIDGE_DATA_DIR"]
+    if keep:
+        print(f"kept {name or data_dir}")
+        return
+    if name:
+        drop_database(original_url, name)
+    shutil.rmtree(data_dir, ignore_errors=True)
