@@ -113,6 +113,9 @@ INSTALLED_APPS = [
     "techbridge.projects",
     "techbridge.supervision",
     "techbridge.notices",
+    "techbridge.programmes",
+    "techbridge.cultivation",
+    "techbridge.chronicle",
 ]
 
 MIDDLEWARE = [

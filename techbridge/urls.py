@@ -7,12 +7,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from techbridge.brokerage.urls import api_urlpatterns as brokerage_api
 from techbridge.catalogue.urls import api_urlpatterns as catalogue_api
+from techbridge.chronicle.urls import api_urlpatterns as chronicle_api
 from techbridge.codes.urls import api_urlpatterns as codes_api
 from techbridge.contracts.urls import api_urlpatterns as contracts_api
+from techbridge.cultivation.urls import api_urlpatterns as cultivation_api
 from techbridge.matching.urls import api_urlpatterns as matching_api
 from techbridge.notices.urls import api_urlpatterns as notices_api
 from techbridge.notifications.urls import api_urlpatterns as notifications_api
 from techbridge.organisations.urls import api_urlpatterns as organisations_api
+from techbridge.programmes.urls import api_urlpatterns as programmes_api
 from techbridge.projects.urls import api_urlpatterns as projects_api
 from techbridge.search.urls import api_urlpatterns as search_api
 from techbridge.sharing.urls import api_urlpatterns as sharing_api
@@ -37,6 +40,9 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include((projects_api, "projects-api"))),
     path("", include((supervision_api, "supervision-api"))),
     path("", include((notices_api, "notices-api"))),
+    path("", include((programmes_api, "programmes-api"))),
+    path("", include((cultivation_api, "cultivation-api"))),
+    path("", include((chronicle_api, "chronicle-api"))),
 ]
 
 urlpatterns = [
@@ -56,6 +62,9 @@ urlpatterns = [
     path("projects/", include("techbridge.projects.urls")),
     path("supervision/", include("techbridge.supervision.urls")),
     path("notices/", include("techbridge.notices.urls")),
+    path("programmes/", include("techbridge.programmes.urls")),
+    path("cultivation/", include("techbridge.cultivation.urls")),
+    path("chronicle/", include("techbridge.chronicle.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -23,6 +23,7 @@ GROUPS = [
     ("sharing", _("Sharing services")),
     ("market", _("Contracts and statistics")),
     ("projects", _("Projects and supervision")),
+    ("programmes", _("Cooperation programmes")),
     ("admin", _("Administration")),
     ("messages", ""),
 ]
@@ -38,6 +39,9 @@ GROUP_OF_NAMESPACE = {
     "stats": "market",
     "projects": "projects",
     "supervision": "projects",
+    "programmes": "programmes",
+    "cultivation": "programmes",
+    "chronicle": "programmes",
     "accounts": "admin",
     "jobs": "admin",
     "audit": "admin",

@@ -18,4 +18,7 @@ LOADERS: list[str] = [
     "techbridge.projects.demo.load",
     "techbridge.supervision.demo.load",
     "techbridge.notices.demo.load",
+    "techbridge.programmes.demo.load",
+    "techbridge.cultivation.demo.load",
+    "techbridge.chronicle.demo.load",
 ]
