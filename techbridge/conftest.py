@@ -31,10 +31,13 @@ def _fresh_code_cache() -> Iterator[None]:
     """The code-list lookups are cached per process; a test's rollback must not leave
     codes behind for the next test (or hide codes it loaded)."""
     from techbridge.codes.selectors import clear_cache
+    from techbridge.programmes.attribution import forget_programmes
 
     clear_cache()
+    forget_programmes()
     yield
     clear_cache()
+    forget_programmes()
 
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"

@@ -14,8 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-
+from techbridge.matching import partners
 from techbridge.matching import weights as W
 from techbridge.search import ranking
 from techbridge.search.backends import Filters, Hit, get_backend
@@ -33,6 +32,8 @@ class Source:
     technical_field: str = ""
     industry_code: str = ""
     region_code: str = ""
+    # The partner-region prefixes of the source's programme (None: the settings' default).
+    partners: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -49,12 +50,8 @@ class Matches:
 
 
 def partner_prefixes() -> tuple[str, ...]:
-    """GB/T 2260 prefixes of the partner (advanced) region; settings may give a list or a
-    comma-separated string in MATCH_PARTNER_REGION_PREFIXES."""
-    value = getattr(settings, "MATCH_PARTNER_REGION_PREFIXES", None) or W.DEFAULT_PARTNER_PREFIXES
-    if isinstance(value, str):
-        value = value.split(",")
-    return tuple(p.strip() for p in value if p and p.strip())
+    """The settings' partner-region prefixes (MATCH_PARTNER_REGION_PREFIXES)."""
+    return partners.default_prefixes()
 
 
 def _division(code: str) -> str:
@@ -163,7 +160,8 @@ def rank(
     top = max((h.score for hits in hits_by_kind.values() for h in hits), default=0.0) or 1.0
     candidates = [h for hits in hits_by_kind.values() for h in hits]
     closeness = topical_points(topical, candidates, topical_weight, limit=limit)
-    now, partners = time.time(), partner_prefixes()
+    now = time.time()
+    partner_codes = source.partners if source.partners is not None else partner_prefixes()
     scores: dict[tuple[str, int], float] = {}
     explained: dict[tuple[str, int], list[dict[str, Any]]] = {}
     chosen: list[Hit] = []
@@ -176,7 +174,7 @@ def rank(
             parts = [
                 {"name": "text", "points": text},
                 *closeness.get((hit.kind, hit.id), []),
-                *signals_for(source, hit, now=now, partners=partners),
+                *signals_for(source, hit, now=now, partners=partner_codes),
             ]
             key = (hit.kind, hit.id)
             scores[key] = sum(p["points"] for p in parts)
@@ -230,6 +228,7 @@ def source_of(record: Any) -> Source:
         technical_field=record.technical_field or "",
         industry_code=record.industry_code or "",
         region_code=record.region_code or "",
+        partners=partners.prefixes_for(record),
     )
 
 

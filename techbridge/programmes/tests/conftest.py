@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from techbridge.codes.services import load_code_lists
+from techbridge.programmes import services
+from techbridge.programmes.models import Programme
+
+
+@dataclass
+class Pair:
+    """Two programmes side by side (issue 15): Beijing → Guiyang and Zhongguancun → Chengde."""
+
+    guiyang: Programme
+    chengde: Programme
+    default: Programme
+    staff: Any
+
+
+@pytest.fixture
+def codes(db: None) -> None:
+    load_code_lists()
+
+
+@pytest.fixture
+def pair(personas: Any, codes: None) -> Pair:
+    staff = personas.staff
+    guiyang = services.programme_save(
+        actor=staff,
+        name="首都科技条件平台贵阳工作站",
+        home_regions="贵阳市",
+        partner_regions="北京",
+    )
+    chengde = services.programme_save(
+        actor=staff,
+        name="中关村–承德合作",
+        kind="corridor",
+        home_regions="承德市",
+        partner_regions="110108",
+    )
+    return Pair(guiyang, chengde, Programme.objects.get(is_default=True), staff)
