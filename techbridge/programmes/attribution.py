@@ -24,6 +24,7 @@ from django.db.models import Model, Q, QuerySet
 from techbridge.brokerage.models import Deal, MatchmakingEvent
 from techbridge.catalogue.models import Demand
 from techbridge.contracts.models import TechnologyContract
+from techbridge.matching import partners
 from techbridge.programmes.models import LinkKind, Programme, ProgrammeLink, RegionRole
 from techbridge.projects.models import Project
 from techbridge.sharing.models import ServiceOrder
@@ -101,7 +102,9 @@ def home_prefixes(programme: Programme) -> list[str]:
 
 
 def partner_prefixes(programme: Programme) -> list[str]:
-    return _partners(programme)
+    """The programme's partner regions; none of its own: the settings' default
+    (MATCH_PARTNER_REGION_PREFIXES), as for a single-programme install."""
+    return _partners(programme) or list(partners.default_prefixes())
 
 
 def _linked_ids(kind: str, programme: Programme | None, *, others: bool = False) -> QuerySet[Any]:
@@ -215,5 +218,5 @@ def partners_of_record(record: Any) -> tuple[str, ...] | None:
         programme = programme_of_region(region or "")
     if programme is None:
         return None
-    partners = _partners(programme)
-    return tuple(partners) or None
+    codes = _partners(programme)
+    return tuple(codes) or None

@@ -42,13 +42,16 @@ def _require_bureau(actor: Actor) -> None:
 
 
 def parse_regions(values: Iterable[str] | str, *, field: str) -> list[str]:
-    """GB/T 2260 prefixes from what people write: "北京", "贵阳市", "110108", "52" or a list
-    of them separated by commas or spaces. ValidationError names the value it cannot read."""
+    """GB/T 2260 prefixes from what people write: "北京", "贵阳市", "北京市 海淀区",
+    "110108", "52", or several of them separated by commas. ValidationError names the
+    value it cannot read."""
     if isinstance(values, str):
-        values = values.replace("，", ",").replace("、", ",").replace(" ", ",").split(",")
+        for sep in ("，", "、", ";", "；", "\n"):
+            values = values.replace(sep, ",")
+        values = values.split(",")
     out: list[str] = []
     for raw in values:
-        text = str(raw or "").strip()
+        text = "".join(str(raw or "").split())
         if not text:
             continue
         digits = text if text.isdigit() else ""

@@ -8,6 +8,8 @@ import pytest
 from techbridge.codes.services import load_code_lists
 from techbridge.programmes import services
 from techbridge.programmes.models import Programme
+from techbridge.search.testing import fresh_search_index  # noqa: F401
+from techbridge.search.tests.factories import catalogue  # noqa: F401
 
 
 @dataclass
