@@ -51,7 +51,9 @@ class EntryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     source_title = forms.CharField(label=_("Source title"), required=False, max_length=200)
-    source_url = forms.URLField(label=_("Source link"), required=False, max_length=500)
+    source_url = forms.URLField(
+        label=_("Source link"), required=False, max_length=500, assume_scheme="https"
+    )
     source_published_on = forms.DateField(
         label=_("Source published on"), required=False, widget=DATE
     )
@@ -115,7 +117,9 @@ class ImportForm(forms.Form):
         label=_("Or upload a file"), required=False, help_text=_(".txt or .docx")
     )
     title = forms.CharField(label=_("Report title"), required=False, max_length=TITLE_MAX)
-    source_url = forms.URLField(label=_("Source link"), required=False, max_length=500)
+    source_url = forms.URLField(
+        label=_("Source link"), required=False, max_length=500, assume_scheme="https"
+    )
     published_on = forms.DateField(
         label=_("Report date"),
         required=False,

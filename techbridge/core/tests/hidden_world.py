@@ -91,6 +91,12 @@ class HiddenWorld:
     open311_client: Any = None
     notice: Any = None
     robot: Any = None
+    # chronicle
+    chronicle_programme: Any = None  # timelines are public; its drafts are not
+    chronicle_entry: Any = None  # public on the timeline; only editors change it
+    draft_article: Any = None
+    draft_article_file: Any = None
+    report_import: Any = None
 
     @property
     def markers(self) -> list[str]:
@@ -129,6 +135,8 @@ _NEW_APP_MARKERS = (
     "HIDDEN-client",
     "HIDDEN-notice",
     "HIDDEN-robot",
+    "HIDDEN-article",
+    "HIDDEN-report",
 )
 
 # A 1×1 PNG: problem photos are checked for being images.
@@ -280,6 +288,7 @@ def build_hidden_world(personas: Personas, capture: Any) -> HiddenWorld:
     )
     _build_sharing(world, run)
     _build_projects_supervision_notices(world, run)
+    _build_chronicle(world, run)
     return world
 
 
@@ -534,4 +543,37 @@ def _build_projects_supervision_notices(world: HiddenWorld, run: Any) -> None:
         name="HIDDEN-robot",
         kind="wecom",
         webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=HIDDEN-key",
+    )
+
+
+def _build_chronicle(world: HiddenWorld, run: Any) -> None:
+    """A programme's draft article (with a file) and a report import awaiting review, both
+    by bureau staff: neither is public nor the outsider's."""
+    from techbridge.chronicle import services as chronicle
+    from techbridge.programmes.models import Programme
+
+    p = world.personas
+    world.chronicle_programme = Programme.objects.create(name="走查大事记合作站")
+    world.chronicle_entry = run(
+        chronicle.entry_create,
+        actor=p.staff,
+        programme=world.chronicle_programme,
+        title="走查工作站揭牌",
+        happened_on=dt.date(2026, 11, 3),
+    )
+    world.draft_article = run(
+        chronicle.article_create,
+        actor=p.staff,
+        programme=world.chronicle_programme,
+        title="HIDDEN-article 草稿新闻",
+        body="HIDDEN-article 正文",
+        attachments=[_pdf("draft-news.pdf")],
+    )
+    world.draft_article_file = world.draft_article.attachments.get()
+    world.report_import, _created = run(
+        chronicle.report_import,
+        actor=p.staff,
+        programme=world.chronicle_programme,
+        title="HIDDEN-report 待确认报道",
+        text="2026年11月3日，HIDDEN-report 走查工作站在贵阳揭牌，签约项目3个。",
     )

@@ -182,7 +182,26 @@ def route_values(w: HiddenWorld) -> dict[str, list[dict[str, Any]]]:
             values[f"matching-api:{kind}"] = [{"pk": w.drafts[kind].pk}]
     values.update(_sharing_values(w))
     values.update(_projects_supervision_notices_values(w))
+    values.update(_chronicle_values(w))
     return values
+
+
+def _chronicle_values(w: HiddenWorld) -> dict[str, list[dict[str, Any]]]:
+    article = [{"pk": w.draft_article.pk}]
+    run = [{"pk": w.report_import.pk}]
+    proposal = w.report_import.proposals.get()
+    return {
+        "chronicle:timeline": [{"programme_id": w.chronicle_programme.pk}],
+        **{f"chronicle:{n}": article for n in ("article", "article_edit", "article_status")},
+        "chronicle:attachment": [
+            {"pk": w.draft_article.pk, "attachment_id": w.draft_article_file.pk}
+        ],
+        "chronicle:entry_edit": [{"pk": w.chronicle_entry.pk}],
+        "chronicle:import_review": run,
+        "chronicle:proposal_decide": [{"pk": w.report_import.pk, "proposal_id": proposal.pk}],
+        "chronicle-api:entries": [{"programme_id": w.chronicle_programme.pk}],
+        "chronicle-api:article": article,
+    }
 
 
 def _sharing_values(w: HiddenWorld) -> dict[str, list[dict[str, Any]]]:
@@ -428,6 +447,8 @@ def _hidden_rows(w: HiddenWorld) -> dict[str, dict[str, Any]]:
         "open311 client": w.open311_client,
         "notice": w.notice,
         "robot": w.robot,
+        "draft article": w.draft_article,
+        "report import": w.report_import,
     }
     return {
         label: model_to_dict(type(obj)._base_manager.get(pk=obj.pk)) for label, obj in rows.items()
@@ -582,6 +603,8 @@ def test_the_new_apps_hidden_rows_are_real(hidden) -> None:
         (p.owner, f"/projects/{hidden.project.code}/", "HIDDEN-project"),
         (p.owner, f"/supervision/p/{hidden.problem.number}/", "HIDDEN-problem"),
         (p.owner, f"/notices/{hidden.notice.pk}/", "HIDDEN-notice"),
+        (p.staff, f"/chronicle/news/{hidden.draft_article.pk}/", "HIDDEN-article"),
+        (p.staff, f"/chronicle/imports/{hidden.report_import.pk}/", "HIDDEN-report"),
     ]
     for user, url, marker in seen:
         response = p.client_for(user).get(url)
