@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from techbridge.chronicle.extraction import Figure, figure_text
 from techbridge.chronicle.models import ArticleKind, DatePrecision, EntryKind
 from techbridge.chronicle.services import BODY_MAX, REPORT_MAX, TITLE_MAX
+from techbridge.programmes.models import Programme
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -69,7 +70,7 @@ class EntryForm(forms.Form):
 
 
 class EntryCreateForm(EntryForm):
-    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None)  # type: ignore[arg-type]
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
 
     field_order = ["programme"]
 
@@ -82,7 +83,7 @@ class ArticleForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     programme = forms.ModelChoiceField(
         label=_("Programme"),
-        queryset=None,
+        queryset=Programme.objects.none(),
         required=False,
         empty_label=_("The bureau (no programme)"),  # type: ignore[arg-type]
     )
@@ -103,7 +104,7 @@ class ArticleForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None)  # type: ignore[arg-type]
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
     text = forms.CharField(
         label=_("Report text"),
         required=False,
