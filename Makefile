@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint setup setup-test install install-dev bench bench-text bench-matching bench-catalogue bench-contracts bench-scheduler bench-jobs bench-index-nodes bench-sharing bench-projects bench-escalation bench-pages eval-matching clean
+.PHONY: run test lint setup setup-test install install-dev bench bench-text bench-matching bench-catalogue bench-contracts bench-scheduler bench-jobs bench-index-nodes bench-sharing bench-projects bench-programmes bench-escalation bench-pages eval-matching clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -56,7 +56,7 @@ lint: setup-test
 	$(BIN)/techbridge makemigrations --check --dry-run
 
 # Benchmarks print their figures next to a baseline measured in the same run.
-bench: bench-text bench-catalogue bench-matching bench-contracts bench-scheduler bench-jobs bench-index-nodes bench-sharing bench-projects bench-escalation bench-pages
+bench: bench-text bench-catalogue bench-matching bench-contracts bench-scheduler bench-jobs bench-index-nodes bench-sharing bench-projects bench-programmes bench-escalation bench-pages
 
 bench-text: setup-test
 	$(BIN)/python benchmarks/bench_text.py
@@ -88,6 +88,10 @@ bench-sharing: setup-test
 # Issue 12: ledger KPIs; the escalation job.
 bench-projects: setup-test
 	$(BIN)/python benchmarks/bench_projects.py
+
+# Issue 15: the yearly dashboards of 10 programmes against a naive count in Python.
+bench-programmes: setup-test
+	$(BIN)/python benchmarks/bench_programmes.py
 
 bench-escalation: setup-test
 	$(BIN)/python benchmarks/bench_escalation.py
