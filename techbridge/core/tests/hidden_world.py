@@ -91,6 +91,10 @@ class HiddenWorld:
     open311_client: Any = None
     notice: Any = None
     robot: Any = None
+    # cultivation: the personas' enterprise's tier record (with a file) and figures
+    tier_record: Any = None
+    tier_attachment: Any = None
+    figures: Any = None
     # chronicle
     chronicle_programme: Any = None  # timelines are public; its drafts are not
     chronicle_entry: Any = None  # public on the timeline; only editors change it
@@ -135,6 +139,7 @@ _NEW_APP_MARKERS = (
     "HIDDEN-client",
     "HIDDEN-notice",
     "HIDDEN-robot",
+    "HIDDEN-tier",
     "HIDDEN-article",
     "HIDDEN-report",
 )
@@ -288,6 +293,7 @@ def build_hidden_world(personas: Personas, capture: Any) -> HiddenWorld:
     )
     _build_sharing(world, run)
     _build_projects_supervision_notices(world, run)
+    _build_cultivation(world, run)
     _build_chronicle(world, run)
     return world
 
@@ -576,4 +582,31 @@ def _build_chronicle(world: HiddenWorld, run: Any) -> None:
         programme=world.chronicle_programme,
         title="HIDDEN-report 待确认报道",
         text="2026年11月3日，HIDDEN-report 走查工作站在贵阳揭牌，签约项目3个。",
+    )
+
+
+def _build_cultivation(world: HiddenWorld, run: Any) -> None:
+    """A tier record of the personas' enterprise with an evidence file (recorded by the
+    bureau), and the enterprise's confidential figures for a year."""
+    from techbridge.cultivation import services as cultivation
+
+    p = world.personas
+    world.tier_record = run(
+        cultivation.tier_record,
+        actor=p.staff,
+        organisation=p.org,
+        tier="high_tech",
+        obtained_on=dt.date(2025, 3, 1),
+        certificate_number="HIDDEN-tier-certificate",
+        evidence_note="HIDDEN-tier evidence",
+        attachments=[_pdf("HIDDEN-tier-certificate.pdf")],
+    )
+    world.tier_attachment = world.tier_record.attachments.get()
+    world.figures = run(
+        cultivation.figures_save,
+        actor=p.owner,
+        organisation=p.org,
+        year=2025,
+        staff=4242,
+        rd_total="4242万",
     )

@@ -182,6 +182,7 @@ def route_values(w: HiddenWorld) -> dict[str, list[dict[str, Any]]]:
             values[f"matching-api:{kind}"] = [{"pk": w.drafts[kind].pk}]
     values.update(_sharing_values(w))
     values.update(_projects_supervision_notices_values(w))
+    values.update(_cultivation_values(w))
     values.update(_chronicle_values(w))
     return values
 
@@ -309,6 +310,21 @@ def _projects_supervision_notices_values(w: HiddenWorld) -> dict[str, list[dict[
         "notices:robot_test": [{"pk": w.robot.pk}],
     }
     return values
+
+
+def _cultivation_values(w: HiddenWorld) -> dict[str, list[dict[str, Any]]]:
+    org = [{"pk": w.personas.org.pk}]
+    record = [{"pk": w.tier_record.pk}]
+    return {
+        "cultivation:enterprise": org,
+        "cultivation:record_new": org,
+        "cultivation:figures": [{"pk": w.personas.org.pk, "year": 2025}],
+        "cultivation-api:tiers": org,
+        **{f"cultivation:{n}": record for n in ("record", "revoke", "attach")},
+        "cultivation:attachment": [
+            {"pk": w.tier_record.pk, "attachment_id": w.tier_attachment.pk}
+        ],
+    }
 
 
 @dataclass(frozen=True)
@@ -447,6 +463,8 @@ def _hidden_rows(w: HiddenWorld) -> dict[str, dict[str, Any]]:
         "open311 client": w.open311_client,
         "notice": w.notice,
         "robot": w.robot,
+        "tier record": w.tier_record,
+        "figures": w.figures,
         "draft article": w.draft_article,
         "report import": w.report_import,
     }
