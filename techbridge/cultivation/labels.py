@@ -98,7 +98,7 @@ def label(c: selfcheck.Criterion, tier: str = "") -> str:
     if c.band:
         bands = GIANT_BANDS if tier == "little_giant" else BANDS
         if c.band in bands:
-            text = f"{text} ({bands[c.band]})"
+            text = _("%(text)s (%(detail)s)") % {"text": text, "detail": bands[c.band]}
     return text
 
 
@@ -122,4 +122,4 @@ def sentence(c: selfcheck.Criterion) -> str:
         gap = _("over by %(gap)s") % {"gap": quantity(c.gap, c.unit)}
     else:
         gap = _("short by %(gap)s") % {"gap": quantity(c.gap, c.unit)}
-    return f"{text} ({gap})"
+    return _("%(text)s (%(detail)s)") % {"text": text, "detail": gap}

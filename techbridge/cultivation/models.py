@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from techbridge.core.models import AttachmentBase, EventBase, VersionedModel
 from techbridge.core.money import MoneyField
@@ -32,9 +33,9 @@ class Tier(models.TextChoices):
 
 
 class TierStatus(models.TextChoices):
-    VALID = "valid", _("Valid")
-    EXPIRED = "expired", _("Expired")
-    REVOKED = "revoked", _("Revoked")
+    VALID = "valid", pgettext_lazy("tier status", "Valid")
+    EXPIRED = "expired", pgettext_lazy("tier status", "Expired")
+    REVOKED = "revoked", pgettext_lazy("tier status", "Revoked")
 
 
 class TierRecord(VersionedModel):
