@@ -184,7 +184,20 @@ def route_values(w: HiddenWorld) -> dict[str, list[dict[str, Any]]]:
     values.update(_projects_supervision_notices_values(w))
     values.update(_cultivation_values(w))
     values.update(_chronicle_values(w))
+    values.update(_programmes_values())
     return values
+
+
+def _programmes_values() -> dict[str, list[dict[str, Any]]]:
+    """The default programme (made by the migration): no outsider may see it."""
+    from techbridge.programmes.models import Programme
+
+    pk = [{"pk": Programme.objects.get(is_default=True).pk}]
+    return {
+        **{f"programmes:{n}": pk for n in ("detail", "edit", "targets", "export")},
+        "programmes:records": [{**pk[0], "metric": "deals_won"}],
+        "programmes-api:dashboard": pk,
+    }
 
 
 def _chronicle_values(w: HiddenWorld) -> dict[str, list[dict[str, Any]]]:

@@ -24,12 +24,15 @@ def _actual(programme: Programme, key: str) -> int:
     return next(r.actual for r in selectors.dashboard(programme, year) if r.metric.key == key)
 
 
-def test_two_programmes_side_by_side(codes, settings, tmp_path, fresh_search_index) -> None:
+def test_two_programmes_side_by_side(
+    codes, settings, tmp_path, fresh_search_index, django_capture_on_commit_callbacks
+) -> None:
     settings.DATA_DIR = tmp_path
     out = io.StringIO()
-    accounts_demo.load(out)
-    catalogue_demo.load(out)
-    demo.load(out)
+    with django_capture_on_commit_callbacks(execute=True):  # the index updates after commit
+        accounts_demo.load(out)
+        catalogue_demo.load(out)
+        demo.load(out)
     counts = (Programme.objects.count(), Target.objects.count(), Demand.objects.count())
     demo.load(out)  # idempotent
     assert (Programme.objects.count(), Target.objects.count(), Demand.objects.count()) == counts
@@ -43,19 +46,34 @@ def test_two_programmes_side_by_side(codes, settings, tmp_path, fresh_search_ind
         status__in=["draft", "withdrawn"]
     )
     year = timezone.localdate().year
-    assert _actual(guiyang, "demands_collected") == guiyang_demands.filter(
-        created_at__year=year
-    ).count() > 0
+    assert (
+        _actual(guiyang, "demands_collected")
+        == guiyang_demands.filter(created_at__year=year).count()
+        > 0
+    )
 
-    demand = chengde_demands.get(external_id="demo-cd-demand-3")
-    matches = matching.match_demand(demand=demand, limit=10)
-    partnered = {
-        (r.kind, r.id): any(s["name"] == "partner_region" for s in r.signals)
-        for r in matches.results
-    }
-    assert partnered and any(partnered.values())
     from techbridge.catalogue.kinds import KINDS
 
-    for result in matches.results:
-        region = KINDS[result.kind]._default_manager.get(pk=result.id).region_code
-        assert partnered[(result.kind, result.id)] == region.startswith("110108"), (result.title, region)
+    def signalled(demand: Demand) -> dict[str, bool]:
+        """Region of each match → whether it got the partner-region signal."""
+        out = {}
+        for result in matching.match_demand(demand=demand, limit=30).results:
+            region = KINDS[result.kind]._default_manager.get(pk=result.id).region_code
+            out[f"{result.kind}:{result.id}:{region}"] = any(
+                s["name"] == "partner_region" for s in result.signals
+            )
+        return out
+
+    chengde_seen = {}
+    for demand in chengde_demands:
+        chengde_seen.update(signalled(demand))
+    assert any(chengde_seen.values())  # some Haidian resource matched
+    for key, partnered in chengde_seen.items():
+        assert partnered == key.split(":")[2].startswith("110108"), key
+    guiyang_seen = {}
+    for demand in guiyang_demands.filter(status="published")[:5]:
+        guiyang_seen.update(signalled(demand))
+    beijing_elsewhere = [k for k, v in guiyang_seen.items() if v and ":110108" not in k]
+    assert beijing_elsewhere  # a Guiyang demand's partner is all of Beijing
+    for key, partnered in guiyang_seen.items():
+        assert partnered == key.split(":")[2].startswith("11"), key
