@@ -23,6 +23,7 @@ from techbridge.cultivation import selfcheck
 from techbridge.cultivation import thresholds as t
 from techbridge.cultivation.models import EnterpriseFigures, Tier, TierRecord
 from techbridge.organisations.models import Organisation, OrganisationKind
+from techbridge.programmes import selectors as programme_selectors
 from techbridge.sharing.models import OrderStatus, ServiceOrder
 
 
@@ -234,6 +235,32 @@ def cohort_by_region(year: int, *, region: str = "") -> list[CohortRow]:
         table[code or ""][tier] += 1
     rows = [CohortRow(code, {tier: c[tier] for tier in t.TIERS}) for code, c in table.items()]
     return sorted(rows, key=lambda r: (-r.total, r.region_code))
+
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    name: str  # the programme's name; "" for regions outside every programme
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def cohort_by_programme(rows: list[CohortRow]) -> list[ProgrammeRow]:
+    """The per-region rows summed per cooperation programme (the programme a region
+    belongs to: programmes.selectors.programme_of_region)."""
+    table: dict[str, Counter[str]] = defaultdict(Counter)
+    names: dict[str, str] = {}
+    for row in rows:
+        programme = programme_selectors.programme_of_region(row.region_code)
+        key = "" if programme is None else str(programme.pk)
+        names[key] = "" if programme is None else str(programme)
+        table[key].update(row.counts)
+    result = [
+        ProgrammeRow(names[key], {tier: c[tier] for tier in t.TIERS}) for key, c in table.items()
+    ]
+    return sorted(result, key=lambda r: (r.name == "", -r.total, r.name))
 
 
 @dataclass(frozen=True)

@@ -302,8 +302,6 @@ def cohorts(request: HttpRequest) -> HttpResponse:
         {"move": m, "tier": Tier(m.tier).label}
         for m in selectors.movements(year=year, region=region_code)
     ]
-    # TODO(issue 15): group by programme with programmes.selectors.programme_of_region
-    # once the programmes app provides it.
     return render(
         request,
         "cultivation/cohorts.html",
@@ -312,6 +310,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
             "region": region_text,
             "region_error": region_error,
             "rows": rows,
+            "programme_rows": selectors.cohort_by_programme(rows),
             "tiers": [(tier, Tier(tier).label) for tier in t.TIERS],
             "totals": totals,
             "per_year": per_year,

@@ -206,3 +206,24 @@ def test_api_tiers_and_self_check(personas, record):
     assert (
         other.get(f"/api/v1/cultivation/organisations/{personas.org.pk}/tiers/").status_code == 404
     )
+
+
+def test_cohorts_per_cooperation_programme(personas, record, codes):
+    from techbridge.programmes import services as programme_services
+    from techbridge.programmes.attribution import forget_programmes
+
+    forget_programmes()
+    try:
+        programme_services.programme_save(
+            actor=personas.staff, name="京筑科技合作", home_regions=["520100"]
+        )
+        forget_programmes()
+        record("high_tech", dt.date(2025, 3, 1))
+        rows = selectors.cohort_by_programme(selectors.cohort_by_region(2025))
+        assert [(r.name, r.counts["high_tech"]) for r in rows] == [("京筑科技合作", 1)]
+        page = personas.client_for(personas.staff).get(
+            reverse("cultivation:cohorts") + "?year=2025"
+        )
+        assert "按合作计划" in page.content.decode() and "京筑科技合作" in page.content.decode()
+    finally:
+        forget_programmes()
