@@ -53,7 +53,7 @@ PARTNERS = ["110108", "110105", "110114", "310104"]
 
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def build(args: argparse.Namespace) -> dict[str, Any]:
@@ -75,7 +75,9 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
     tz = timezone.get_current_timezone()
     User = get_user_model()
     bureau = User.objects.create_user(
-        username="bench-bureau", password="Bench-Pass-2026!x", role=Role.BUREAU_STAFF
+        username="bench-bureau",
+        password="Bench-Pass-2026!x",  # noqa: S106  (an account of the scratch database)
+        role=Role.BUREAU_STAFF,
     )
     bureau.is_staff = True
     bureau.save()
@@ -117,10 +119,12 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
 
     started = time.perf_counter()
     demands = []
+    created: list[dt.datetime] = []
     for i in range(args.demands):
         org = orgs[rng.randrange(len(orgs))]
         status = rng.choice(["published", "published", "submitted", "draft", "withdrawn"])
         at = when()
+        created.append(at)
         demands.append(
             Demand(
                 owner=org,
@@ -134,10 +138,10 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
             )
         )
     Demand.objects.bulk_create(demands, batch_size=5000)
-    # auto_now_add ignores the value given: set the creation dates afterwards, in bulk.
+    # auto_now_add overwrites the value given on insert: set the creation dates afterwards.
     ids = list(Demand.objects.order_by("pk").values_list("pk", flat=True))
-    for pk, demand in zip(ids, demands, strict=True):
-        demand.pk = pk
+    for pk, demand, at in zip(ids, demands, created, strict=True):
+        demand.pk, demand.created_at = pk, at
     Demand.objects.bulk_update(demands, ["created_at"], batch_size=5000)
     contracts = []
     for i in range(args.contracts):

@@ -68,24 +68,21 @@ def prefix_q(field: str, prefixes: Sequence[str]) -> Q:
     return out
 
 
-def region_q(rule: KindRule, prefixes: Sequence[str]) -> Q:
+def region_q(rule: KindRule, prefixes: Sequence[str], *, via: str = "") -> Q:
     """Records of ``rule.kind`` whose local side lies in one of ``prefixes``. A contract is
-    in a region when either party is; the other kinds use their first non-empty field."""
+    in a region when either party is; the other kinds use their first non-empty field.
+    ``via``: the path from another model to the record (``"deal__"`` from a deal's events)."""
     if not prefixes:
         return Q(pk__in=[])
     out = Q(pk__in=[])
     if rule.kind == LinkKind.CONTRACT:
         for field in rule.region_fields:
-            for prefix in prefixes:
-                out |= Q(**{f"{field}__startswith": prefix})
+            out |= prefix_q(f"{via}{field}", prefixes)
         return out
     blank_before = Q()
     for field in rule.region_fields:
-        in_field = Q(pk__in=[])
-        for prefix in prefixes:
-            in_field |= Q(**{f"{field}__startswith": prefix})
-        out |= blank_before & in_field
-        blank_before &= Q(**{field: ""}) | Q(**{f"{field}__isnull": True})
+        out |= blank_before & prefix_q(f"{via}{field}", prefixes)
+        blank_before &= Q(**{f"{via}{field}": ""}) | Q(**{f"{via}{field}__isnull": True})
     return out
 
 
@@ -114,19 +111,22 @@ def _linked_ids(kind: str, programme: Programme | None, *, others: bool = False)
     return links.values("object_id")
 
 
-def attributed_q(programme: Programme, kind: str) -> Q:
-    """The Q selecting the records of ``kind`` credited to ``programme``."""
+def attributed_q(programme: Programme, kind: str, *, via: str = "") -> Q:
+    """The Q selecting the records of ``kind`` credited to ``programme`` (``via``: the path
+    to them from another model, e.g. ``"deal__"`` to select a deal's events)."""
     rule = RULES[kind]
-    mine = Q(pk__in=_linked_ids(kind, programme))
-    not_elsewhere = ~Q(pk__in=_linked_ids(kind, programme, others=True))
+    pk = f"{via}pk__in"
+    mine = Q(**{pk: _linked_ids(kind, programme)})
+    not_elsewhere = ~Q(**{pk: _linked_ids(kind, programme, others=True)})
     homes = _homes(programme)
     if homes:
-        return mine | (region_q(rule, homes) & not_elsewhere)
+        return mine | (region_q(rule, homes, via=via) & not_elsewhere)
     if programme.is_default:
         # The catch-all: everything no other programme takes by link or region.
         taken = Q(pk__in=[])
-        for other in Programme.objects.exclude(pk=programme.pk).prefetch_related("regions"):
-            taken |= region_q(rule, _homes(other))
+        for other in _programmes():
+            if other.pk != programme.pk:
+                taken |= region_q(rule, _homes(other), via=via)
         return mine | (~taken & not_elsewhere)
     return mine
 

@@ -97,8 +97,9 @@ def _on_time(_: Programme) -> Q:
 
 
 def _broker_activity(programme: Programme) -> QuerySet[Any]:
+    # A join, not "deal IN (subquery)": the planner then reads each event's deal once.
     return DealEvent.objects.filter(
-        deal__in=attribution.attributed(programme, LinkKind.DEAL).values("pk"),
+        attribution.attributed_q(programme, LinkKind.DEAL, via="deal__"),
         deal__broker__isnull=False,
     )
 
@@ -236,6 +237,11 @@ def _value(metric: Metric, queryset: QuerySet[Any]) -> int:
     return int(queryset.count())
 
 
+def _family(metric: Metric) -> tuple[Any, ...]:
+    """Figures counted over the same rows (a count and a sum of one set of contracts)."""
+    return (metric.kind, metric.date_field, metric.condition, metric.through, metric.distinct)
+
+
 def year_values(
     programme: Programme,
     metric: Metric,
@@ -243,26 +249,53 @@ def year_values(
     *,
     channel: str = "",
     until: dt.date | None = None,
+    shared: dict[tuple[Any, ...], dict[str, list[int]]] | None = None,
 ) -> tuple[int, list[int]]:
-    """(the year's value, its twelve monthly values) — up to ``until`` if given."""
+    """(the year's value, its twelve monthly values) — up to ``until`` if given.
+    ``shared``: a dict kept across calls (one dashboard), so figures over the same rows are
+    counted and summed in one query."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     if until is not None and until < end:
         end = until
     queryset = records(programme, metric, start=start, end=end, channel=channel)
-    month = ExtractMonth(metric.date_field)
-    grouped = queryset.order_by().annotate(m=month).values("m")
-    if metric.is_amount:
-        rows = grouped.annotate(v=Sum(metric.amount_field, output_field=BigIntegerField()))
-    elif metric.distinct:
-        rows = grouped.annotate(v=Count(metric.distinct, distinct=True))
-    else:
-        rows = grouped.annotate(v=Count("pk"))
-    months = [0] * 12
-    for row in rows:
-        if row["m"]:
-            months[int(row["m"]) - 1] = int(row["v"] or 0)
-    total = _value(metric, queryset) if metric.distinct else sum(months)
-    return total, months
+    if metric.distinct:
+        rows = (
+            queryset.order_by()
+            .annotate(m=ExtractMonth(metric.date_field))
+            .values("m")
+            .annotate(v=Count(metric.distinct, distinct=True))
+        )
+        months = [0] * 12
+        for row in rows:
+            if row["m"]:
+                months[int(row["m"]) - 1] = int(row["v"] or 0)
+        return _value(metric, queryset), months
+    key = (*_family(metric), programme.pk, year, channel, end)
+    columns = shared.get(key) if shared is not None else None
+    if columns is None:
+        sums = {
+            m.amount_field
+            for m in METRICS.values()
+            if m.is_amount and _family(m) == _family(metric)
+        }
+        aggregates: dict[str, Any] = {"n": Count("pk")}
+        for field in sorted(sums):
+            aggregates[f"sum_{field}"] = Sum(field, output_field=BigIntegerField())
+        columns = {name: [0] * 12 for name in aggregates}
+        rows = (
+            queryset.order_by()
+            .annotate(m=ExtractMonth(metric.date_field))
+            .values("m")
+            .annotate(**aggregates)
+        )
+        for row in rows:
+            if row["m"]:
+                for name in aggregates:
+                    columns[name][int(row["m"]) - 1] = int(row[name] or 0)
+        if shared is not None:
+            shared[key] = columns
+    months = list(columns[f"sum_{metric.amount_field}" if metric.is_amount else "n"])
+    return sum(months), months
 
 
 def channel_choices() -> list[tuple[str, Any]]:

@@ -95,6 +95,7 @@ def dashboard(programme: Programme, year: int, *, today: dt.date | None = None) 
     """Every figure of ``year``: the ones with a target first (in the order of METRICS),
     then the others, each with its actual value and twelve monthly values."""
     today = today or timezone.localdate()
+    programme = Programme.objects.prefetch_related("regions").get(pk=programme.pk)
     targets = {
         (t.metric, t.channel): t for t in Target.objects.filter(programme=programme, year=year)
     }
@@ -105,10 +106,13 @@ def dashboard(programme: Programme, year: int, *, today: dt.date | None = None) 
         if metric.channels:
             keys += sorted(k for k in targets if k[0] == key and k[1])
     pace = _pace(year, today)
+    shared: dict[Any, Any] = {}
     rows = []
     for key, channel in keys:
         metric = metrics.METRICS[key]
-        actual, months = metrics.year_values(programme, metric, year, channel=channel)
+        actual, months = metrics.year_values(
+            programme, metric, year, channel=channel, shared=shared
+        )
         target = targets.get((key, channel))
         row = FigureRow(
             metric=metric,
