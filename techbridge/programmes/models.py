@@ -166,7 +166,12 @@ class Target(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.programme_id}:{self.year}:{self.metric}"
+        # Shown in the audit trail: in words, never the figure's internal key.
+        from techbridge.programmes.metrics import METRICS
+
+        metric = METRICS.get(self.metric)
+        label = str(metric.label) if metric else self.metric
+        return f"{self.programme} · {self.year} · {label}"
 
 
 class ProgrammeEventKind(models.TextChoices):

@@ -1,7 +1,6 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from techbridge.accounts.roles import Role
 from techbridge.programmes import api, views
 
 app_name = "programmes"
@@ -27,7 +26,7 @@ navigation = [
     (
         "programmes:list",
         _("Cooperation programmes"),
-        frozenset({Role.BUREAU_STAFF, Role.SYSTEM_ADMIN, Role.STATION_STAFF, Role.BROKER}),
+        frozenset(views.LIST_ROLES),
         80,
     ),
 ]

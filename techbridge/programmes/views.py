@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +29,8 @@ from techbridge.programmes import charts, metrics, selectors, services
 from techbridge.programmes.forms import ProgrammeForm
 from techbridge.programmes.models import LinkKind, Programme, RegionRole
 
+#: Roles with the menu entry: station staff and brokers see their stations' programmes.
+LIST_ROLES = (Role.BUREAU_STAFF, Role.SYSTEM_ADMIN, Role.STATION_STAFF, Role.BROKER)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -54,12 +56,10 @@ def _programme(request: HttpRequest, pk: int) -> Programme:
     return get_visible_or_404(selectors.programmes_visible_to(request.user), pk, request.user)
 
 
-@login_required
+@role_required(*LIST_ROLES)
 def programme_list(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     rows = selectors.overview(request.user, year)
-    if not rows and not selectors.may_manage(request.user):
-        raise PermissionDenied
     return render(
         request,
         "programmes/list.html",
