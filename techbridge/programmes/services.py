@@ -320,3 +320,56 @@ def target_set(
         data={"year": year, "metric": metric, "channel": channel, "value": amount},
     )
     return target
+
+
+def record_from_address(address: str) -> tuple[str, int]:
+    """(kind, id) of the record whose page ``address`` is — a full URL or a path, as copied
+    from the browser. ValidationError, naming the address and what would be accepted."""
+    from urllib.parse import urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    path = urlsplit((address or "").strip()).path or "/"
+    refusal = ValidationError(
+        {
+            "address": _(
+                "“%(value)s” is not the address of a demand, matchmaking meeting, deal, "
+                "technology contract, signed project, sharing order or problem report. Open "
+                "the record and copy the address from the browser."
+            )
+            % {"value": address}
+        }
+    )
+    try:
+        match = resolve(path)
+    except Resolver404 as error:
+        raise refusal from error
+    kwargs = match.kwargs
+    name = match.view_name
+    if name == "catalogue:detail" and kwargs.get("kind") == "demand":
+        return LinkKind.DEMAND, int(kwargs["pk"])
+    simple = {
+        "brokerage:event": LinkKind.EVENT,
+        "brokerage:deal": LinkKind.DEAL,
+        "contracts:detail": LinkKind.CONTRACT,
+        "sharing:order": LinkKind.ORDER,
+    }
+    if name in simple:
+        return simple[name], int(kwargs["pk"])
+    if name == "projects:detail":
+        project = (
+            attribution.RULES[LinkKind.PROJECT]
+            .model._default_manager.filter(code=kwargs["code"])
+            .first()
+        )
+        if project is not None:
+            return LinkKind.PROJECT, int(project.pk)
+    if name == "supervision:detail":
+        report = (
+            attribution.RULES[LinkKind.PROBLEM]
+            .model._default_manager.filter(number=kwargs["number"])
+            .first()
+        )
+        if report is not None:
+            return LinkKind.PROBLEM, int(report.pk)
+    raise refusal

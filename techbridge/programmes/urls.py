@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.programme_detail, name="detail"),
     path("<int:pk>/edit/", views.programme_edit, name="edit"),
     path("<int:pk>/targets/", views.targets, name="targets"),
+    path("<int:pk>/links/", views.links, name="links"),
     path("<int:pk>/figures/<slug:metric>/", views.figure_records, name="records"),
     path("<int:pk>/report.xlsx", views.report_export, name="export"),
 ]

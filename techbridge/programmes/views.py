@@ -25,7 +25,7 @@ from techbridge.core.forms import add_service_errors, report_error
 from techbridge.core.listing import page_of
 from techbridge.core.money import format_yuan
 from techbridge.imports.exports import write_table
-from techbridge.programmes import charts, metrics, selectors, services
+from techbridge.programmes import attribution, charts, metrics, selectors, services
 from techbridge.programmes.forms import ProgrammeForm
 from techbridge.programmes.models import LinkKind, Programme, RegionRole
 
@@ -342,3 +342,44 @@ def report_export(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="programme-{programme.pk}-{year}.xlsx"'
     return response
+
+
+@role_required(Role.BUREAU_STAFF, Role.SYSTEM_ADMIN)
+def links(request: HttpRequest, pk: int) -> HttpResponse:
+    """Records attributed to the programme by hand (指定归属): add one by pasting the
+    address of its page; remove one so it follows the region rule again."""
+    programme = _programme(request, pk)
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("remove"):
+                kind, _sep, object_id = request.POST["remove"].partition(":")
+                services.programme_unlink(
+                    actor=request.user, programme=programme, kind=kind, object_id=int(object_id)
+                )
+            else:
+                kind, object_id = services.record_from_address(request.POST.get("address", ""))
+                services.programme_link(
+                    actor=request.user, programme=programme, kind=kind, object_id=object_id
+                )
+            return redirect("programmes:links", pk=programme.pk)
+        except ValidationError as exc:
+            error, status = " ".join(exc.messages), 400
+        except ValueError:
+            error, status = _("That record cannot be removed."), 400
+    labels = dict(LinkKind.choices)
+    rows = []
+    for link in programme.links.order_by("kind", "-created_at")[:500]:
+        model: Any = attribution.RULES[link.kind].model
+        record = model._default_manager.filter(pk=link.object_id).first()
+        if record is None:
+            continue
+        row = _record_row(link.kind, record)
+        row.update({"kind": labels.get(link.kind, ""), "key": f"{link.kind}:{link.object_id}"})
+        rows.append(row)
+    return render(
+        request,
+        "programmes/links.html",
+        {"programme": programme, "rows": rows, "error": error},
+        status=status,
+    )

@@ -194,7 +194,7 @@ def _programmes_values() -> dict[str, list[dict[str, Any]]]:
 
     pk = [{"pk": Programme.objects.get(is_default=True).pk}]
     return {
-        **{f"programmes:{n}": pk for n in ("detail", "edit", "targets", "export")},
+        **{f"programmes:{n}": pk for n in ("detail", "edit", "targets", "export", "links")},
         "programmes:records": [{**pk[0], "metric": "deals_won"}],
         "programmes-api:dashboard": pk,
     }
@@ -334,9 +334,7 @@ def _cultivation_values(w: HiddenWorld) -> dict[str, list[dict[str, Any]]]:
         "cultivation:figures": [{"pk": w.personas.org.pk, "year": 2025}],
         "cultivation-api:tiers": org,
         **{f"cultivation:{n}": record for n in ("record", "revoke", "attach")},
-        "cultivation:attachment": [
-            {"pk": w.tier_record.pk, "attachment_id": w.tier_attachment.pk}
-        ],
+        "cultivation:attachment": [{"pk": w.tier_record.pk, "attachment_id": w.tier_attachment.pk}],
     }
 
 

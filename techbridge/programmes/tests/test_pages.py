@@ -135,3 +135,27 @@ def test_dashboard_api_gives_exact_figures(pair, personas, guiyang_demand):
     assert (
         client.get(f"/api/v1/programmes/{pair.guiyang.pk}/dashboard/?year=1900").status_code == 400
     )
+
+
+def test_a_record_is_attributed_by_pasting_its_address_and_released_again(
+    pair, personas, guiyang_demand
+):
+    from techbridge.programmes.models import ProgrammeLink
+
+    client = personas.otp_client_for(personas.staff)
+    url = f"/programmes/{pair.chengde.pk}/links/"
+    address = f"http://example.test/catalogue/demands/{guiyang_demand.pk}/"
+    assert client.post(url, {"address": address}).status_code == 302
+    link = ProgrammeLink.objects.get(kind="demand", object_id=guiyang_demand.pk)
+    assert link.programme == pair.chengde
+    page = client.get(url).content.decode()
+    assert "贵阳的需求" in page
+    year = guiyang_demand.created_at.year
+    cd = client.get(f"/api/v1/programmes/{pair.chengde.pk}/dashboard/?year={year}").json()
+    assert next(f for f in cd["figures"] if f["metric"] == "demands_collected")["actual"] == 1
+    assert client.post(url, {"remove": f"demand:{guiyang_demand.pk}"}).status_code == 302
+    assert not ProgrammeLink.objects.exists()
+    bad = client.post(url, {"address": "/programmes/"})
+    assert bad.status_code == 400 and "/programmes/" in bad.content.decode()
+    # Station staff and enterprises never attribute.
+    assert personas.client_for(personas.owner).post(url, {"address": address}).status_code == 403
