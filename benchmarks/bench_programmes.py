@@ -67,7 +67,7 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
     from techbridge.contracts.models import TechnologyContract
     from techbridge.organisations.models import Organisation
     from techbridge.programmes import services
-    from techbridge.programmes.models import LinkKind, Programme, ProgrammeLink
+    from techbridge.programmes.models import LinkKind, ProgrammeLink
     from techbridge.projects.models import Batch, Project
 
     load_code_lists()
@@ -81,7 +81,7 @@ def build(args: argparse.Namespace) -> dict[str, Any]:
     )
     bureau.is_staff = True
     bureau.save()
-    default = Programme.objects.get(is_default=True)
+    default = services.default_programme()
     programmes = [
         services.programme_save(
             actor=bureau,

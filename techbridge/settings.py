@@ -344,6 +344,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RecordStatusEnum": "techbridge.catalogue.models.base.Status",
         "NoticeKindEnum": "techbridge.notices.models.NoticeKind",
+        "ProgrammeFigureUnitEnum": "techbridge.programmes.api.FigureUnit",
+        # The sharing rates' unit keeps its name beside the tier self-check's units.
+        "UnitEnum": "techbridge.sharing.models.RateUnit",
         "RobotMessageStatusEnum": "techbridge.notifications.models.RobotMessageStatus",
         "OrganisationKindEnum": "techbridge.organisations.models.OrganisationKind",
         "DealStageEnum": "techbridge.brokerage.models.deals.DealStage",

@@ -34,6 +34,9 @@ def editable_programmes(user: Any) -> QuerySet[Programme]:
 
 
 def is_editor(user: Any) -> bool:
+    # Bureau staff edit even before any programme exists (their own articles, imports).
+    if is_active_user(user) and user.role == Role.BUREAU_STAFF:
+        return True
     return editable_programmes(user).exists()
 
 

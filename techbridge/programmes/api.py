@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -43,10 +44,15 @@ class ProgrammeOutput(serializers.ModelSerializer):
         return [r.region_code for r in obj.regions.all() if r.role == RegionRole.PARTNER]
 
 
-class FigureOutput(serializers.Serializer):
+class FigureUnit(models.TextChoices):
+    COUNT = "count", "count"
+    AMOUNT_FEN = "amount_fen", "amount in fen"
+
+
+class ProgrammeFigureOutput(serializers.Serializer):
     metric = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
-    unit = serializers.ChoiceField(choices=["count", "amount_fen"])
+    unit = serializers.ChoiceField(choices=FigureUnit.choices)
     channel = serializers.CharField(allow_blank=True)
     target = serializers.IntegerField(allow_null=True)
     actual = serializers.IntegerField()
@@ -58,7 +64,7 @@ class FigureOutput(serializers.Serializer):
 class DashboardOutput(serializers.Serializer):
     programme = ProgrammeOutput()
     year = serializers.IntegerField()
-    figures = FigureOutput(many=True)
+    figures = ProgrammeFigureOutput(many=True)
 
 
 class DashboardQuery(StrictQuery):

@@ -132,7 +132,7 @@ def load(out: TextIO) -> None:
         return
     with transaction.atomic():
         demands = _chengde_world(bureau)
-        default = Programme.objects.filter(is_default=True).first()
+        default = services.default_programme()
         guiyang = Programme.objects.filter(name=GUIYANG).first() or default
         stations = list(Station.objects.filter(region_code__startswith="52"))
         guiyang = services.programme_save(

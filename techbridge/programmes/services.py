@@ -36,6 +36,25 @@ from techbridge.programmes.models import (
 EDITABLE = ("name", "short_name", "kind", "description", "launched_on", "active")
 
 
+DEFAULT_NAME = "默认合作项目"
+
+
+def default_programme() -> Programme:
+    """The default programme, made again if missing (migration 0002 makes it; a database
+    flushed by tests or emptied by hand may have lost it)."""
+    programme = Programme.objects.filter(is_default=True).first()
+    if programme is None:
+        try:
+            with transaction.atomic():
+                programme = Programme.objects.create(
+                    name=DEFAULT_NAME, short_name="默认", is_default=True
+                )
+        except IntegrityError:  # made meanwhile by another process
+            programme = Programme.objects.get(is_default=True)
+        attribution.forget_programmes()
+    return programme
+
+
 def _require_bureau(actor: Actor) -> None:
     if not (is_active_user(actor) and actor.role in (Role.BUREAU_STAFF, Role.SYSTEM_ADMIN)):
         raise PermissionDenied(_("Only bureau staff manage cooperation programmes."))

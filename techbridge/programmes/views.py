@@ -353,14 +353,14 @@ def links(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("remove"):
-                kind, _sep, object_id = request.POST["remove"].partition(":")
+                kind, _sep, raw_id = request.POST["remove"].partition(":")
                 services.programme_unlink(
-                    actor=request.user, programme=programme, kind=kind, object_id=int(object_id)
+                    actor=request.user, programme=programme, kind=kind, object_id=int(raw_id)
                 )
             else:
-                kind, object_id = services.record_from_address(request.POST.get("address", ""))
+                kind, record_id = services.record_from_address(request.POST.get("address", ""))
                 services.programme_link(
-                    actor=request.user, programme=programme, kind=kind, object_id=object_id
+                    actor=request.user, programme=programme, kind=kind, object_id=record_id
                 )
             return redirect("programmes:links", pk=programme.pk)
         except ValidationError as exc:

@@ -190,9 +190,9 @@ def route_values(w: HiddenWorld) -> dict[str, list[dict[str, Any]]]:
 
 def _programmes_values() -> dict[str, list[dict[str, Any]]]:
     """The default programme (made by the migration): no outsider may see it."""
-    from techbridge.programmes.models import Programme
+    from techbridge.programmes.services import default_programme
 
-    pk = [{"pk": Programme.objects.get(is_default=True).pk}]
+    pk = [{"pk": default_programme().pk}]
     return {
         **{f"programmes:{n}": pk for n in ("detail", "edit", "targets", "export", "links")},
         "programmes:records": [{**pk[0], "metric": "deals_won"}],

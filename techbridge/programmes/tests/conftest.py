@@ -30,6 +30,7 @@ def codes(db: None) -> None:
 @pytest.fixture
 def pair(personas: Any, codes: None) -> Pair:
     staff = personas.staff
+    default = services.default_programme()
     guiyang = services.programme_save(
         actor=staff,
         name="首都科技条件平台贵阳工作站",
@@ -43,4 +44,4 @@ def pair(personas: Any, codes: None) -> Pair:
         home_regions="承德市",
         partner_regions="110108",
     )
-    return Pair(guiyang, chengde, Programme.objects.get(is_default=True), staff)
+    return Pair(guiyang, chengde, default, staff)
