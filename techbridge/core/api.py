@@ -70,7 +70,7 @@ class StrictQuery(serializers.Serializer):
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:
-            detail = exc.detail if isinstance(exc.detail, dict) else {}
+            detail: dict[Any, Any] = exc.detail if isinstance(exc.detail, dict) else {}
             raise serializers.ValidationError({**detail, **errors}) from None
         if errors:
             raise serializers.ValidationError(errors)
