@@ -42,7 +42,7 @@ class Plan:
 
 def _idf(backend: SearchBackend, tokens: Iterable[str]) -> dict[str, float]:
     total = max(backend.count(), 1)
-    return {t: math.log(1 + total / (1 + backend.doc_freq(t))) for t in tokens}
+    return {t: math.log(1 + total / (1 + df)) for t, df in backend.doc_freqs(tokens).items()}
 
 
 def common_word_factor(idf: float) -> float:
@@ -123,5 +123,9 @@ def plan(
 def explained_terms(tokens: Sequence[str], matched: Iterable[str]) -> list[str]:
     """The matched words a user reads, in query order: a matched sub-word (石墨 of 石墨烯)
     is left out when a longer matched word contains it."""
-    found = [t for t in dict.fromkeys(tokens) if t in set(matched)]
-    return [t for t in found if not any(len(u) > len(t) and t in u for u in found)]
+    hit = set(matched)
+    found = [t for t in dict.fromkeys(tokens) if t in hit]
+    # One substring search per word in the words longer than it (not one per pair): a
+    # long text's match lists up to 64 words, fifteen results at a time.
+    longer = {n: "\x00".join(u for u in found if len(u) > n) for n in {len(t) for t in found}}
+    return [t for t in found if t not in longer[len(t)]]

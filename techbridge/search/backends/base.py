@@ -138,6 +138,10 @@ class SearchBackend(ABC):
     def doc_freq(self, token: str) -> int:
         """How many documents contain ``token`` in any text field (for term selection)."""
 
+    def doc_freqs(self, tokens: Iterable[str]) -> dict[str, int]:
+        """:meth:`doc_freq` of each of ``tokens`` (a backend may answer them at once)."""
+        return {token: self.doc_freq(token) for token in tokens}
+
     @abstractmethod
     def count(self, kind: str | None = None) -> int:
         """Number of documents, optionally of one kind."""

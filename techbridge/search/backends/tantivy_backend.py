@@ -509,8 +509,12 @@ class TantivyBackend(SearchBackend):
             yield _first(values, "kind"), int(_first(values, "id", 0)), fields
 
     def doc_freq(self, token: str) -> int:
+        return self.doc_freqs([token])[token]
+
+    def doc_freqs(self, tokens: Iterable[str]) -> dict[str, int]:
+        # One searcher for all of a query's words (opening one costs a stat of the index).
         searcher = self._open().searcher()
-        return sum(searcher.doc_freq(name, token) for name in TEXT_FIELDS)
+        return {t: sum(searcher.doc_freq(name, t) for name in TEXT_FIELDS) for t in tokens}
 
     def count(self, kind: str | None = None) -> int:
         searcher = self._open().searcher()
