@@ -103,10 +103,14 @@ def topical_points(
     if model is None:
         return {}
     # Only the best text candidates are worth placing in topic space (cost: ~0.1 ms each).
-    keep = max(W.TOPICAL_CANDIDATES, limit * W.POOL_FACTOR)
+    keep = max(W.TOPICAL_CANDIDATES, limit * W.TOPICAL_POOL_FACTOR)
     hits = sorted(hits, key=lambda h: h.score, reverse=True)[:keep]
     sims = model.similarities_of_hits(
-        tokens, hits, feedback=W.TOPICAL_FEEDBACK_DOCS, beta=W.TOPICAL_FEEDBACK
+        tokens,
+        hits,
+        feedback=W.TOPICAL_FEEDBACK_DOCS,
+        beta=W.TOPICAL_FEEDBACK,
+        rounds=W.TOPICAL_FEEDBACK_ROUNDS,
     )
     out = {}
     for hit, sim in zip(hits, sims, strict=True):
@@ -142,7 +146,9 @@ def rank(
     if not tokens:
         return Matches(results=[], by_kind={k: [] for k in kinds}, tokens=[])
     backend = get_backend()
-    pool = max(limit * W.POOL_FACTOR, pool_min or W.POOL_MIN)
+    # Closeness in topic re-ranks a wider pool: a neighbour in topic may share few words.
+    factor = W.TOPICAL_POOL_FACTOR if topical and topical_weight > 0 else W.POOL_FACTOR
+    pool = max(limit * factor, pool_min or W.POOL_MIN)
     # A kind with no indexed records costs a whole OR-query for nothing; skip it.
     present = [kind for kind in kinds if backend.count(kind)]
     hits_by_kind = {
@@ -262,7 +268,7 @@ def match_text(
             limit=limit,
             exclude=exclude,
             topical=query.stream,
-            topical_weight=W.TOPICAL,
+            topical_weight=W.RECORD_LIKE_TOPICAL,
             pool_min=W.TOPICAL_POOL,
             boosts=W.RECORD_FIELD_BOOSTS,
             pair_boost=W.MLT_PAIR_BOOST,

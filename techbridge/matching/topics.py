@@ -77,7 +77,13 @@ class TopicModel:
         return out / norms
 
     def similarities_of_hits(
-        self, query: Iterable[str], hits: Sequence[Any], *, feedback: int = 0, beta: float = 0.0
+        self,
+        query: Iterable[str],
+        hits: Sequence[Any],
+        *,
+        feedback: int = 0,
+        beta: float = 0.0,
+        rounds: int = 1,
     ) -> list[float]:
         """Cosine of ``query`` with each search hit (its indexed text fields), with the
         hits' vectors kept in a small per-process cache (a popular record is a candidate
@@ -85,7 +91,10 @@ class TopicModel:
         are part of the key). ``feedback``, ``beta``: the query's vector moves towards the
         mean of the first ``feedback`` hits (the best text matches), Rocchio's pseudo-
         relevance feedback in topic space: the topic of a record is read from its closest
-        records as well as its own words."""
+        records as well as its own words. Each further of ``rounds`` takes the ``feedback``
+        hits closest in topic to the moved vector instead (the query's own vector plus
+        their mean): a text match that is off topic stops pulling the query after the first
+        round."""
         import numpy as np
 
         fields = ("title", "keywords", "summary")
@@ -105,10 +114,14 @@ class TopicModel:
             return []
         matrix = np.stack([local[key] for key in keys]).astype(np.float32)
         if feedback > 0 and beta > 0:
-            q = q + beta * matrix[:feedback].mean(axis=0)
-            norm = float(np.linalg.norm(q))
-            if norm > 0:
-                q = q / norm
+            own = q
+            closest: Any = slice(0, feedback)
+            for _ in range(max(rounds, 1)):
+                q = own + beta * matrix[closest].mean(axis=0)
+                norm = float(np.linalg.norm(q))
+                if norm > 0:
+                    q = q / norm
+                closest = np.argsort(-(matrix @ q), kind="stable")[:feedback]
         return [float(x) for x in matrix @ q]
 
     def similarities(self, query: Iterable[str], documents: Sequence[Iterable[str]]) -> list[float]:
@@ -144,7 +157,7 @@ def train(
         n += 1
     n = max(n, 1)
     # Common words carry no topic; a small platform (a few hundred records) keeps words of
-    # up to TOPIC_MIN_CEILING records, or a 5 % cut-off would leave it no words at all.
+    # up to TOPIC_MIN_CEILING records, or a 3 % cut-off would leave it no words at all.
     ceiling = max(W.TOPIC_MAX_SHARE * n, W.TOPIC_MIN_CEILING)
     words = [t for t, c in df.items() if c >= 2 and c <= ceiling]
     words.sort(key=lambda t: (-df[t], t))

@@ -57,3 +57,29 @@ def test_feedback_moves_the_source_towards_the_best_text_candidates():
     fed = model.similarities_of_hits(["水库", "大坝"], hits, feedback=1, beta=3.0)
     assert fed[0] > plain[0] + 0.2  # the best text candidate's topic joins the source's
     assert model.similarities_of_hits(["水库", "大坝"], hits, feedback=1, beta=0.0) == plain
+
+
+def test_later_feedback_rounds_follow_the_candidates_closest_in_topic():
+    """A best text match that is off topic pulls the source in the first round only; the
+    next rounds take the candidates closest in topic instead."""
+    from types import SimpleNamespace
+
+    docs = [
+        [words[(i + j) % 8] for j in range(3)] for words in (WATER, HEALTH, SOIL) for i in range(20)
+    ]
+    model = topics.train(docs, dim=64)
+
+    def hit(pk: int, words: list[str]) -> SimpleNamespace:
+        return SimpleNamespace(kind="achievement", id=pk, fields={"summary": words})
+
+    hits = [
+        hit(1, ["患者", "治疗", "临床"]),  # the best text match, off topic
+        hit(2, ["水库", "渗流", "防洪"]),
+        hit(3, ["大坝", "泄洪", "水文"]),
+        hit(4, ["土壤", "施肥", "作物"]),
+    ]
+    once = model.similarities_of_hits(["水库", "大坝"], hits, feedback=2, beta=1.5, rounds=1)
+    thrice = model.similarities_of_hits(["水库", "大坝"], hits, feedback=2, beta=1.5, rounds=3)
+    assert thrice[0] < once[0] - 0.05  # the off-topic match no longer pulls
+    assert thrice[2] > once[2]  # the other record on the source's topic gains
+    assert thrice[3] < 0.5
