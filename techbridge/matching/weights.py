@@ -70,11 +70,13 @@ RECORD_KEYWORD_WEIGHT = 2.0
 #: candidates are at least TOPICAL_POOL per kind.
 TOPICAL = 20.0
 TOPICAL_POOL = 60
-#: ... and at least TOPICAL_POOL_FACTOR × limit (POOL_FACTOR elsewhere): with 5 rather than
-#: 3 the harness's 100 neighbours come from 500 text candidates, not 300 (+0.01 share).
+#: ... and at least TOPICAL_POOL_FACTOR × limit (POOL_FACTOR elsewhere), all of them placed
+#: in topic space: with 5 rather than 3 the harness's 100 neighbours come from 500 text
+#: candidates, not 300 (+0.01 share); a page of 10 reads 60 and places the best 50.
 TOPICAL_POOL_FACTOR = 5
-#: The best text candidates (of all kinds) placed in topic space, and how many candidates'
-#: topic vectors a process keeps (float16, 2 bytes × TOPIC_DIM each: 1 kB, 20 MB in all).
+#: The fewest best text candidates (of all kinds) placed in topic space, and how many
+#: candidates' topic vectors a process keeps (float16, 2 bytes × TOPIC_DIM each: 1 kB, 20 MB
+#: in all).
 TOPICAL_CANDIDATES = 40
 #: Pseudo-relevance feedback in topic space: the source's topic vector plus
 #: TOPICAL_FEEDBACK × the mean of the best TOPICAL_FEEDBACK_DOCS text candidates'.
