@@ -22,9 +22,15 @@ def login(browser: Any, live_server: Any, user: Any, width: int) -> tuple[Any, A
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    follow(page, "button[type=submit]")
     return context, page
+
+
+def follow(page: Any, selector: str) -> None:
+    """Click and wait for the page it leads to (reading the page right after a bare click
+    can catch the old document torn down: an empty content())."""
+    with page.expect_navigation():
+        page.click(selector)
 
 
 def fits(page: Any, width: int) -> bool:
@@ -46,11 +52,10 @@ def test_send_read_and_receipts_on_desktop_and_phone(
     page.fill("textarea[name=body]", "请各项目单位于4月5日前报送进度。\n特此通知。")
     page.select_option("select[name=projects]", [str(world.alpha.pk)])
     page.check(f"input[name=zones][value='{world.other_zone.pk}']")
-    page.click("button[name=preview]")
+    follow(page, "button[name=preview]")
     assert "将送达 3 人的站内消息" in page.content()
     page.screenshot(path=str(tmp_path / "compose-preview-1280.png"), full_page=True)
-    page.click("button[name=send]")
-    page.wait_for_load_state()
+    follow(page, "button[name=send]")
     assert "阅读回执" in page.content() and "0 / 3" in page.content()
     page.screenshot(path=str(tmp_path / "detail-sender-1280.png"), full_page=True)
     page.goto(f"{live_server.url}/notices/robots/")
@@ -60,8 +65,7 @@ def test_send_read_and_receipts_on_desktop_and_phone(
     phone, page = login(browser, live_server, world.personas.owner, 390)
     page.goto(f"{live_server.url}/notices/received/")
     assert fits(page, 390)
-    page.click("text=关于报送一季度项目进展的通知")
-    page.wait_for_load_state()
+    follow(page, "text=关于报送一季度项目进展的通知")
     assert "特此通知" in page.content()
     assert fits(page, 390)
     page.screenshot(path=str(tmp_path / "detail-recipient-390.png"), full_page=True)
@@ -75,8 +79,7 @@ def test_send_read_and_receipts_on_desktop_and_phone(
         page.screenshot(path=str(tmp_path / f"{path.strip('/').replace('/', '-')}-390.png"))
     page.goto(f"{live_server.url}/notices/sent/")
     assert "1 / 3" in page.content()
-    page.click("text=关于报送一季度项目进展的通知")
-    page.wait_for_load_state()
+    follow(page, "text=关于报送一季度项目进展的通知")
     assert fits(page, 390)
     page.screenshot(path=str(tmp_path / "detail-sender-390.png"), full_page=True)
     phone.close()
